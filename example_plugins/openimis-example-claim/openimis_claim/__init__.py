@@ -1,0 +1,1 @@
+"""Example openIMIS module: claims. Comes after 'insuree', whose models it uses."""

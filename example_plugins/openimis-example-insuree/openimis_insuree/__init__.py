@@ -1,0 +1,1 @@
+"""Example openIMIS module: insurees."""

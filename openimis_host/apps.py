@@ -1,0 +1,26 @@
+"""The host's own Django app: assembles the after-setup hooks once the registry is ready."""
+
+from django.apps import AppConfig
+
+
+class HostConfig(AppConfig):
+    name = "openimis_host"
+    label = "openimis_host"
+    verbose_name = "openIMIS host"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  registers the system checks
+        from .assembly import exceptions, graphql, tasks, urls
+        from .modules import get_host
+
+        host = get_host()
+        for part in (urls, graphql, exceptions, tasks):
+            part.collect(host)
+        host.settle()
+        graphql.build(host)
+        exceptions.install(host)
+        tasks.install(host)
+        for module in host.loaded:
+            host.call(module, "openimis_ready")
+        host.settle()

@@ -1,0 +1,18 @@
+"""``openimis_django_apps`` -> INSTALLED_APPS."""
+
+from . import list_of_str
+
+
+def collect(host) -> None:
+    for module in host.loaded:
+        apps = host.call(module, "openimis_django_apps", list_of_str)
+        if apps:
+            module.contributions["apps"] = list(apps)
+
+
+def installed(host) -> list[str]:
+    """Module apps in module order, each once."""
+    seen: dict[str, None] = {}
+    for module in host.loaded:
+        seen.update(dict.fromkeys(module.contributions.get("apps", [])))
+    return list(seen)

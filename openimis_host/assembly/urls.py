@@ -1,0 +1,67 @@
+"""``openimis_urlpatterns`` -> one include per module at ``<SITE_ROOT><module>/``.
+
+Django resolves a list of includes by trying each in turn, so the last of 200
+modules costs 200 pattern matches. :class:`ModuleRoutes` picks the module by
+the first path segment instead, so every module costs the same.
+"""
+
+from django.urls import URLPattern, URLResolver, include, path
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RoutePattern
+
+#: First path segments the host serves itself; a module cannot be mounted there.
+RESERVED = frozenset({"graphql", "health", "admin", "static"})
+
+
+def _check(value) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(p, (URLPattern, URLResolver)) for p in value
+    ):
+        return "expected a list of django.urls.path()/re_path() patterns"
+    return None
+
+
+def collect(host) -> None:
+    for module in host.loaded:
+        if module.name in RESERVED and module.hooks.get("openimis_urlpatterns"):
+            host.fail(module, f"its URL mount '{module.name}/' is already served by the host",
+                      f"rename the entry point; these mounts are reserved: {', '.join(sorted(RESERVED))}")
+            continue
+        patterns = host.call(module, "openimis_urlpatterns", _check)
+        if patterns is not None:
+            module.results["openimis_urlpatterns"] = list(patterns)
+
+
+class ModuleRoutes(URLResolver):
+    """All module mounts under SITE_ROOT, resolved by a dictionary lookup on the module name.
+
+    ``url_patterns`` still lists every include, so ``reverse()`` and the
+    debug 404 page behave exactly as for a plain list of includes.
+    """
+
+    def __init__(self, site_root: str, mounts: dict[str, list]):
+        includes = [path(f"{name}/", include((patterns, name), namespace=name))
+                    for name, patterns in mounts.items()]
+        super().__init__(RoutePattern(site_root), includes)
+        self._site_root = site_root
+        # One resolver per module, each holding only that module's include.
+        self._by_name = {name: URLResolver(RoutePattern(site_root), [inc])
+                         for name, inc in zip(mounts, includes)}
+
+    def resolve(self, path):
+        path = str(path)
+        rest = path[len(self._site_root):] if path.startswith(self._site_root) else None
+        resolver = self._by_name.get(rest.partition("/")[0]) if rest is not None else None
+        if resolver is None:
+            raise Resolver404({"tried": [], "path": path})
+        return resolver.resolve(path)
+
+
+def routes(host, site_root: str) -> ModuleRoutes:
+    mounts = {}
+    for module in host.loaded:
+        patterns = module.results.get("openimis_urlpatterns")
+        if patterns is not None:
+            mounts[module.name] = patterns
+            module.contributions["url_mount"] = f"/{site_root}{module.name}/"
+    return ModuleRoutes(site_root, mounts)

@@ -1,0 +1,27 @@
+"""System checks (``openimis-host check``): configuration problems with ids and hints."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+from .modules import FAILED, get_host
+
+
+@register(Tags.compatibility)
+def modules_loaded(app_configs, **kwargs):
+    """openimis.W001: a module failed and was left out under OPENIMIS_MODULE_ERRORS=skip."""
+    host = get_host()
+    return [
+        Warning(f"module '{m.name}' ({m.distribution} {m.version}) failed and was left out: {m.error}",
+              hint=next((p.fix for p in host.problems if p.module == m.name), None),
+              obj=m.name, id="openimis.W001")
+        for m in host.modules if m.status == FAILED
+    ]
+
+
+@register(Tags.security, deploy=True)
+def production_mode(app_configs, **kwargs):
+    """openimis.W002: the deployment runs in MODE=DEV."""
+    if settings.MODE == "DEV":
+        return [Warning("MODE is DEV: DEBUG is on and GraphiQL is served",
+                        hint="set MODE=PROD for a deployment", id="openimis.W002")]
+    return []

@@ -1,0 +1,34 @@
+"""The ``openimis-host`` command: django-admin with the host's settings.
+
+A :class:`~openimis_host.errors.HostError` (a bad environment value, a broken
+module) is printed as its message, without a traceback, and exits with 2.
+"""
+
+import os
+import sys
+
+from .errors import HostError
+
+#: Commands that show modules, including broken ones, instead of refusing to boot.
+INSPECT_COMMANDS = {"modules"}
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
+    if len(argv) > 1 and argv[1] in INSPECT_COMMANDS:
+        # Boot in skip mode so the table can show what is broken; the command
+        # itself exits non-zero when the configured policy would have refused.
+        os.environ["_OPENIMIS_INSPECT"] = "1"
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(argv)
+    except HostError as exc:
+        print(f"openimis-host: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

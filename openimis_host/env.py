@@ -1,0 +1,103 @@
+"""Reading the environment (and an optional ``.env`` file) with one-line errors.
+
+Every variable the host reads goes through :class:`Environment`, so a bad value
+always produces the same kind of message: the variable, what it holds, and the
+form that was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import environs
+
+from .errors import ConfigError
+
+
+class Environment:
+    """Typed access to environment variables; raises :class:`ConfigError` on a bad value."""
+
+    def __init__(self, env_file: str | None = None):
+        self._env = environs.Env()
+        path = Path(env_file or os.environ.get("OPENIMIS_ENV_FILE") or Path.cwd() / ".env")
+        if env_file and not path.exists():
+            raise ConfigError(f"OPENIMIS_ENV_FILE={env_file!r} does not exist")
+        if path.is_file():
+            # The process environment wins over the file, as operators expect.
+            self._env.read_env(str(path), recurse=False, override=False)
+
+    def _read(self, kind: str, name: str, default, expected: str, **kwargs):
+        try:
+            return getattr(self._env, kind)(name, default, **kwargs)
+        except environs.EnvError:
+            raise ConfigError(
+                f"{name}={os.environ.get(name)!r} is not valid: expected {expected}"
+            ) from None
+
+    def is_set(self, name: str) -> bool:
+        return bool(os.environ.get(name, "").strip())
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = os.environ.get(name)
+        return default if value is None or value.strip() == "" else value.strip()
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value.upper() in (c.upper() for c in choices):
+            return next(c for c in choices if c.upper() == value.upper())
+        raise ConfigError(f"{name}={value!r} is not valid: expected one of {', '.join(choices)}")
+
+    def bool(self, name: str, default: bool) -> bool:
+        if not self.is_set(name):
+            return default
+        return self._read("bool", name, default, "true or false")
+
+    def int(self, name: str, default: int | None, minimum: int | None = None) -> int | None:
+        if not self.is_set(name):
+            return default
+        value = self._read("int", name, default, "a whole number, e.g. " + f"{name}={default or 1}")
+        if minimum is not None and value < minimum:
+            raise ConfigError(f"{name}={value} is not valid: expected a number >= {minimum}")
+        return value
+
+    def float(self, name: str, default: float) -> float:
+        if not self.is_set(name):
+            return default
+        return self._read("float", name, default, f"a number, e.g. {name}={default}")
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        if not self.is_set(name):
+            return list(default)
+        return [item.strip() for item in os.environ[name].split(",") if item.strip()]
+
+    def json(self, name: str, default):
+        if not self.is_set(name):
+            return default
+        try:
+            return json.loads(os.environ[name])
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{name} is not valid JSON ({exc.msg} at char {exc.pos}): "
+                              f"expected e.g. {name}='{{\"key\": \"value\"}}'") from None
+
+    def dict(self, name: str, default: dict) -> dict:
+        value = self.json(name, default)
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name} is not valid: expected a JSON object like '{{\"key\": 1}}'")
+        return value
+
+    def like(self, name: str, default):
+        """Read ``name`` as the same type as ``default`` (used for module setting defaults)."""
+        if isinstance(default, bool):
+            return self.bool(name, default)
+        if isinstance(default, int):
+            return self.int(name, default)
+        if isinstance(default, float):
+            return self.float(name, default)
+        if isinstance(default, (list, tuple)):
+            value = self.json(name, None) if os.environ[name].lstrip().startswith("[") else None
+            return type(default)(value if value is not None else self.list(name, []))
+        if isinstance(default, dict):
+            return self.dict(name, default)
+        return self.str(name, default)

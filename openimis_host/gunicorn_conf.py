@@ -1,0 +1,45 @@
+"""gunicorn configuration: ``gunicorn -c python:openimis_host.gunicorn_conf``.
+
+The host is assembled once in the master (``preload_app``) and the workers are
+forked from it, so discovery, module imports and schema building are paid once
+and a broken module stops the master before any worker starts.
+"""
+
+import os
+import sys
+
+from openimis_host.env import Environment
+from openimis_host.errors import HostError
+
+try:
+    _env = Environment()
+    workers = _env.int("WEB_CONCURRENCY", _env.int("GUNICORN_WORKERS", 2, minimum=1), minimum=1)
+    threads = _env.int("GUNICORN_THREADS", 1, minimum=1)
+    timeout = _env.int("GUNICORN_TIMEOUT", 30, minimum=1)
+    bind = [_env.str("GUNICORN_BIND", f"0.0.0.0:{_env.int('PORT', 8000, minimum=1)}")]
+except HostError as exc:
+    print(f"openimis-host: {exc}", file=sys.stderr)
+    sys.exit(2)
+
+wsgi_app = "openimis_host.wsgi:application"
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+
+
+def on_starting(server):
+    """Before the workers fork: apply migrations when DJANGO_MIGRATE is true."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.DJANGO_MIGRATE:
+        server.log.info("DJANGO_MIGRATE is true: applying migrations")
+        call_command("migrate", interactive=False, verbosity=1)
+    if settings.MODE == "DEV":
+        server.log.warning("MODE=DEV: DEBUG is on; set MODE=PROD for a deployment")
+
+
+def pre_fork(server, worker):
+    # Connections opened in the master must not be shared by the forked workers.
+    from django.db import connections
+
+    connections.close_all()

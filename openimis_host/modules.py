@@ -1,0 +1,368 @@
+"""Discovery: entry points -> Module records, selection, order, compatibility, pluggy manager.
+
+This is the only place that reads the ``openimis.modules`` entry point group.
+Everything in ``assembly/`` works from the :class:`Host` built here.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Callable
+
+import pluggy
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+import plugins_spec
+from plugins_spec import hookspecs
+
+from . import __version__
+from .errors import BootError, ConfigError, Problem
+
+log = logging.getLogger("openimis_host")
+
+HOST_DISTRIBUTION = "openimis-host"
+POLICIES = ("fail", "skip")
+
+LOADED, DISABLED, FAILED = "loaded", "disabled", "failed"
+
+
+@dataclass
+class Module:
+    """One discovered module: where it comes from, whether it is used, and what it gave."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    entry_point: str
+    plugin: Any = None
+    requires: frozenset = frozenset()
+    status: str = LOADED
+    error: str | None = None
+    hooks: dict = field(default_factory=dict)
+    contributions: dict = field(default_factory=dict)  # what it gave, for people (JSON)
+    results: dict = field(default_factory=dict)  # what its hooks returned, for assembly
+
+    def problem(self, what: str, fix: str) -> Problem:
+        return Problem(self.name, self.distribution, self.version, what, fix)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "entry_point": self.entry_point,
+            "status": self.status,
+            "error": self.error,
+            "contributions": self.contributions,
+        }
+
+
+# Plugins registered in-process (tests, notebooks): name -> Module.
+_registered: dict[str, Module] = {}
+_host: "Host | None" = None
+
+
+def register(name: str, plugin: Any, *, distribution: str | None = None,
+             version: str | None = None, requires: tuple[str, ...] = ()) -> None:
+    """Register a plugin object as module ``name`` without installing a distribution.
+
+    Call it before Django settings are loaded (see :mod:`openimis_host.testing`).
+    ``requires`` lists distribution names this module comes after, as
+    ``Requires-Dist`` would for an installed one.
+    """
+    _registered[name] = Module(
+        name=name,
+        distribution=distribution,
+        version=version,
+        entry_point=f"<registered {plugin!r}>",
+        plugin=plugin,
+        requires=frozenset(canonicalize_name(r) for r in requires),
+    )
+
+
+class Host:
+    """The modules of this process and the error policy that governs them."""
+
+    def __init__(self, modules: list[Module], policy: str):
+        self.modules = modules
+        self.policy = policy
+        self.pm = pluggy.PluginManager(plugins_spec.PROJECT_NAME)
+        self.pm.add_hookspecs(hookspecs)
+        self._pending: list[Problem] = []
+        self.problems: list[Problem] = []
+
+    @property
+    def loaded(self) -> list[Module]:
+        """Modules in use, in load order."""
+        return [m for m in self.modules if m.status == LOADED]
+
+    def get(self, name: str) -> Module | None:
+        return next((m for m in self.modules if m.name == name), None)
+
+    def fail(self, module: Module, what: str, fix: str) -> None:
+        """Record a problem with ``module``; it takes no further part in assembly."""
+        problem = module.problem(what, fix)
+        if module.status == FAILED:
+            module.error += f"; {what}"
+        else:
+            module.status, module.error = FAILED, what
+        self.problems.append(problem)
+        self._pending.append(problem)
+        if self.policy == "skip":
+            log.error("module left out (OPENIMIS_MODULE_ERRORS=skip): %s", problem)
+
+    def settle(self) -> None:
+        """End of a phase: under ``fail``, stop the boot if anything went wrong in it."""
+        pending, self._pending = self._pending, []
+        if pending and self.policy == "fail":
+            raise BootError(pending)
+
+    def call(self, module: Module, hook: str, check: Callable[[Any], str | None] | None = None):
+        """Call one module's implementation of ``hook``; ``None`` if it has none or it failed.
+
+        ``check`` returns a description of what is wrong with the result, or None.
+        """
+        func = module.hooks.get(hook)
+        if func is None or module.status != LOADED:
+            return None
+        try:
+            result = func()
+        except Exception as exc:  # a module's bug must not become a host traceback
+            log.debug("hook %s of %s raised", hook, module.name, exc_info=True)
+            self.fail(module, f"hook {hook}() raised {type(exc).__name__}: {exc}",
+                      f"fix the exception in {_where(func)}")
+            return None
+        wrong = check(result) if check else None
+        if wrong:
+            self.fail(module, f"hook {hook}() returned {_short(result)}, {wrong}",
+                      f"change the return value of {_where(func)}")
+            return None
+        return result
+
+
+def _where(func) -> str:
+    code = getattr(func, "__code__", None)
+    name = f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', func)}"
+    return f"{name} ({code.co_filename}:{code.co_firstlineno})" if code else name
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
+
+
+def get_host() -> Host:
+    """The Host built for this process by the settings module."""
+    if _host is None:
+        raise RuntimeError("openimis_host.settings has not been loaded yet")
+    return _host
+
+
+def discover(*, only: list[str] | None = None, disabled: list[str] = (),
+             policy: str = "fail", host_version: str = __version__) -> Host:
+    """Find, select, check and load every module; order them; return the Host.
+
+    Raises :class:`BootError` under ``policy="fail"`` if any module is broken,
+    and :class:`ConfigError` when ``only``/``disabled`` name unknown modules.
+    """
+    global _host
+    if policy not in POLICIES:
+        raise ConfigError(f"OPENIMIS_MODULE_ERRORS={policy!r} is not valid: expected 'fail' or 'skip'")
+    found, clashes = _from_entry_points()
+    for name, module in _registered.items():
+        if name in found:
+            clashes.setdefault(name, [found.pop(name)])
+        if name in clashes:
+            clashes[name].append(module)
+        else:
+            found[name] = module
+
+    known = set(found) | set(clashes)
+    for var, names in (("OPENIMIS_MODULES", only or []), ("OPENIMIS_DISABLED_MODULES", disabled)):
+        unknown = sorted(set(names) - known)
+        if unknown:
+            raise ConfigError(
+                f"{var} names {', '.join(unknown)}, which is not installed; installed modules: "
+                f"{', '.join(sorted(known)) or '(none)'}. Fix the name or pip install the module."
+            )
+
+    host = Host([], policy)
+    for name, claimants in sorted(clashes.items()):
+        for module in claimants:
+            host.modules.append(module)
+            others = ", ".join(f"{m.distribution} {m.version}" for m in claimants if m is not module)
+            host.fail(module, f"the module name '{name}' is also claimed by {others}",
+                      "pip uninstall one of the distributions, or rename one entry point")
+
+    for name, module in sorted(found.items()):
+        host.modules.append(module)
+        if (only is not None and name not in only) or name in disabled:
+            module.status = DISABLED
+            module.error = "disabled by " + ("OPENIMIS_DISABLED_MODULES" if name in disabled
+                                             else "OPENIMIS_MODULES")
+
+    for module in host.loaded:
+        _check_compatibility(host, module, host_version)
+    for module in host.loaded:
+        _load(host, module)
+    host.modules = _ordered(host)
+    _check_dependencies(host)
+    host.settle()
+    _host = host
+    return host
+
+
+def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
+    found: dict[str, Module] = {}
+    clashes: dict[str, list[Module]] = {}
+    for ep in metadata.entry_points(group=plugins_spec.ENTRY_POINT_GROUP):
+        dist = ep.dist
+        module = Module(
+            name=ep.name,
+            distribution=dist.metadata["Name"] if dist else None,
+            version=dist.version if dist else None,
+            entry_point=f"{ep.name} = {ep.value}",
+        )
+        module._ep, module._dist = ep, dist
+        if ep.name in found and found[ep.name].distribution == module.distribution:
+            continue  # the same distribution seen twice on sys.path
+        if ep.name in clashes:
+            clashes[ep.name].append(module)
+        elif ep.name in found:
+            clashes[ep.name] = [found.pop(ep.name), module]
+        else:
+            found[ep.name] = module
+    return found, clashes
+
+
+def _requirements(module: Module) -> list[Requirement]:
+    dist = getattr(module, "_dist", None)
+    reqs = []
+    for line in (dist.requires or []) if dist else []:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue  # pip would not have installed a distribution with a bad one
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            reqs.append(req)
+    return reqs
+
+
+def _check_compatibility(host: Host, module: Module, host_version: str) -> None:
+    reqs = _requirements(module)
+    if reqs:
+        module.requires = frozenset(canonicalize_name(r.name) for r in reqs)
+    for req in reqs:
+        if canonicalize_name(req.name) != HOST_DISTRIBUTION:
+            continue
+        if not req.specifier.contains(Version(host_version), prereleases=True):
+            host.fail(
+                module,
+                f"requires openimis-host{req.specifier}, but this host is {host_version}",
+                f"install a release of {module.distribution} made for openimis-host "
+                f"{host_version}, or pip install 'openimis-host{req.specifier}'",
+            )
+
+
+def _load(host: Host, module: Module) -> None:
+    if not module.name.isidentifier():
+        host.fail(module, f"the entry point name '{module.name}' is not a Python identifier",
+                  "rename the entry point in [project.entry-points.\"openimis.modules\"]")
+        return
+    ep = getattr(module, "_ep", None)
+    if ep is not None:
+        try:
+            module.plugin = ep.load()
+        except AttributeError as exc:
+            host.fail(module, f"entry point '{ep.value}' names an object that does not exist ({exc})",
+                      f"fix the entry point value in {module.distribution}'s pyproject.toml")
+            return
+        except Exception as exc:
+            host.fail(module, f"importing '{ep.value}' failed: {type(exc).__name__}: {exc}",
+                      f"fix the import error in {module.distribution}, or pip install what it needs")
+            return
+    try:
+        host.pm.register(module.plugin, name=module.name)
+    except Exception as exc:  # pluggy's PluginValidationError, or the same object twice
+        host.fail(module, f"its hooks do not match the contract: {exc}",
+                  "compare the hook signatures with plugins_spec.hookspecs (hooks take no arguments)")
+        return
+    for caller in host.pm.get_hookcallers(module.plugin) or []:
+        impl = next(i for i in caller.get_hookimpls() if i.plugin is module.plugin)
+        if caller.spec is None:
+            host.fail(module, f"it implements '{caller.name}', which is not a hook of the contract",
+                      "rename it to one of: " + ", ".join(_hook_names()))
+        else:
+            module.hooks[caller.name] = impl.function
+    for attr in dir(module.plugin):
+        if attr in _hook_names() and attr not in module.hooks and module.status == LOADED:
+            host.fail(module, f"'{attr}' is defined without @hookimpl, so it would never be called",
+                      "decorate it with @plugins_spec.hookimpl")
+    if module.status != LOADED:
+        host.pm.unregister(module.plugin)
+
+
+def _hook_names() -> list[str]:
+    return sorted(n for n in vars(hookspecs) if n.startswith("openimis_"))
+
+
+def _ordered(host: Host) -> list[Module]:
+    """Dependencies first; modules with no dependency between them by name."""
+    loaded = host.loaded
+    by_dist: dict[str, list[Module]] = {}
+    for m in loaded:
+        if m.distribution:
+            by_dist.setdefault(canonicalize_name(m.distribution), []).append(m)
+    deps = {m.name: {d.name for r in m.requires for d in by_dist.get(r, []) if d is not m}
+            for m in loaded}
+    dependents: dict[str, set[str]] = {m.name: set() for m in loaded}
+    for name, ds in deps.items():
+        for d in ds:
+            dependents[d].add(name)
+    waiting = {name: len(ds) for name, ds in deps.items()}
+    ready = [name for name, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        name = heapq.heappop(ready)
+        order.append(name)
+        for dep in dependents[name]:
+            waiting[dep] -= 1
+            if waiting[dep] == 0:
+                heapq.heappush(ready, dep)
+    stuck = sorted(set(waiting) - set(order))
+    for name in stuck:
+        cycle = " -> ".join(_cycle(name, deps, set(stuck)))
+        host.fail(host.get(name), f"it is part of a dependency cycle: {cycle}",
+                  "remove one of these Requires-Dist entries so the dependencies form no cycle")
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(host.modules, key=lambda m: (m.name not in rank, rank.get(m.name, 0), m.name))
+
+
+def _cycle(start: str, deps: dict[str, set[str]], stuck: set[str]) -> list[str]:
+    # Every stuck module waits on at least one other stuck module, so this walk closes a loop.
+    path, seen, node = [start], {start}, start
+    while True:
+        node = min(deps[node] & stuck)
+        if node in seen:
+            return path[path.index(node):] + [node]
+        path.append(node)
+        seen.add(node)
+
+
+def _check_dependencies(host: Host) -> None:
+    """A module whose required module is not in use cannot be in use either."""
+    for module in host.loaded:
+        for other in host.modules:
+            if (other.status != LOADED and other.distribution and other is not module
+                    and canonicalize_name(other.distribution) in module.requires
+                    # under fail the boot stops for the broken one; no second message
+                    and not (other.status == FAILED and host.policy == "fail")):
+                host.fail(module, f"it requires {other.distribution} (module '{other.name}'), "
+                                  f"which is {other.status}: {other.error}",
+                          f"enable '{other.name}' too, or also disable '{module.name}'")
