@@ -23,7 +23,8 @@ except HostError as exc:
 
 wsgi_app = "openimis_host.wsgi:application"
 preload_app = True
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# "-" logs requests to stdout; an empty value turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 
 
 def on_starting(server):

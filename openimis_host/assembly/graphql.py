@@ -9,6 +9,7 @@ per module first, so the message can name who clashes with whom.
 from __future__ import annotations
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
 from .. import __version__
 
@@ -26,6 +27,11 @@ class HostQuery(graphene.ObjectType):
     @staticmethod
     def resolve_openimis_host_version(root, info):
         return __version__
+
+
+def _field_names(object_type) -> list[str]:
+    """Field names as the schema shows them (graphene camel-cases them by default)."""
+    return [to_camel_case(name) for name in object_type._meta.fields]
 
 
 def _is_object_type(value) -> str | None:
@@ -70,7 +76,7 @@ def _children(kind) -> list:
 
 
 def collect(host) -> None:
-    field_owner = {"Query": dict.fromkeys(HostQuery._meta.fields, None), "Mutation": {}}
+    field_owner = {"Query": dict.fromkeys(_field_names(HostQuery), None), "Mutation": {}}
     type_owner: dict[str, tuple] = {}
     for module in host.loaded:
         results = {hook: host.call(module, hook, _is_object_type) for hook in ROOTS}
@@ -89,7 +95,7 @@ def collect(host) -> None:
             continue
         for hook, root in ROOTS.items():
             if results[hook]:
-                fields = list(results[hook]._meta.fields)
+                fields = _field_names(results[hook])
                 field_owner[root].update(dict.fromkeys(fields, module))
                 module.contributions[f"graphql_{root.lower()}"] = fields
         for name, kind in named.items():
@@ -108,7 +114,7 @@ class _Holder:
 
 def _clash(module, results, named, field_owner, type_owner):
     for hook, root in ROOTS.items():
-        for field in (results[hook]._meta.fields if results[hook] else {}):
+        for field in (_field_names(results[hook]) if results[hook] else []):
             if field in field_owner[root]:
                 other = field_owner[root][field]
                 who = f"module '{other.name}' ({other.distribution})" if other else "the host"

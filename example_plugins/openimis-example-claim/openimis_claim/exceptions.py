@@ -1,4 +1,13 @@
+"""The claim module's DRF exception handler.
+
+It answers for every DRF view mounted under /claim/, whatever module raised
+the exception: an invalid insurance number raised by the insuree module's
+code gets the claim module's error shape here.
+"""
+
 from rest_framework.response import Response
+
+from openimis_insuree.exceptions import InvalidInsureeNumber
 
 
 class ClaimTooLarge(Exception):
@@ -6,6 +15,6 @@ class ClaimTooLarge(Exception):
 
 
 def handler(exc, context):
-    if isinstance(exc, ClaimTooLarge):
+    if isinstance(exc, (ClaimTooLarge, InvalidInsureeNumber)):
         return Response({"claim_error": str(exc)}, status=400)
     return None
