@@ -175,12 +175,14 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
         raise ConfigError(f"OPENIMIS_MODULE_ERRORS={policy!r} is not valid: expected 'fail' or 'skip'")
     found, clashes = _from_entry_points()
     for name, module in _registered.items():
-        if name in found:
-            clashes.setdefault(name, [found.pop(name)])
-        if name in clashes:
-            clashes[name].append(module)
-        else:
-            found[name] = module
+        clashes.pop(name, None)
+        installed = found.pop(name, None)
+        if installed is not None:
+            # A module author testing their own, also pip-installed, module: the
+            # registered object is the one under test; the metadata stays real.
+            module.distribution, module.version = installed.distribution, installed.version
+            module._dist = installed._dist
+        found[name] = module
 
     known = set(found) | set(clashes)
     for var, names in (("OPENIMIS_MODULES", only or []), ("OPENIMIS_DISABLED_MODULES", disabled)):
