@@ -18,9 +18,19 @@ class HostConfig(AppConfig):
         for part in (urls, graphql, exceptions, tasks):
             part.collect(host)
         host.settle()
-        graphql.build(host)
-        exceptions.install(host)
-        tasks.install(host)
+
+        def install():
+            graphql.build(host)
+            exceptions.install(host)
+            tasks.install(host)
+
+        install()
+        loaded = len(host.loaded)
         for module in host.loaded:
             host.call(module, "openimis_ready")
         host.settle()
+        if len(host.loaded) != loaded:
+            # Under skip, a module whose ready hook failed is left out of the
+            # schema, handlers and tasks too (the URLconf is built later, from
+            # the modules still loaded).
+            install()

@@ -11,7 +11,10 @@ from __future__ import annotations
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
+from graphql import validate_schema
+
 from .. import __version__
+from ..errors import HostError
 
 #: The schema of this process, set by :func:`build` (graphene-django's SCHEMA setting).
 schema: graphene.Schema | None = None
@@ -143,14 +146,39 @@ def _root(name: str, classes) -> type | None:
     return type(name, (graphene.ObjectType,), attrs) if attrs else None
 
 
-def build(host) -> graphene.Schema:
-    """Merge every loaded module's contributions into the process schema."""
-    global schema
-    loaded = host.loaded
-    query = _root("Query", [HostQuery] + [m.results["openimis_graphql_query"] for m in loaded
+def _schema(modules) -> graphene.Schema:
+    query = _root("Query", [HostQuery] + [m.results["openimis_graphql_query"] for m in modules
                                           if "openimis_graphql_query" in m.results])
-    mutation = _root("Mutation", [m.results["openimis_graphql_mutation"] for m in loaded
+    mutation = _root("Mutation", [m.results["openimis_graphql_mutation"] for m in modules
                                   if "openimis_graphql_mutation" in m.results])
-    types = [t for m in loaded for t in m.results.get("openimis_graphql_types", [])]
-    schema = graphene.Schema(query=query, mutation=mutation, types=types or None)
+    types = [t for m in modules for t in m.results.get("openimis_graphql_types", [])]
+    built = graphene.Schema(query=query, mutation=mutation, types=types or None)
+    errors = validate_schema(built.graphql_schema)
+    if errors:
+        raise TypeError("; ".join(e.message for e in errors))
+    return built
+
+
+def build(host) -> graphene.Schema:
+    """Merge every loaded module's contributions into the process schema.
+
+    If the merged schema is invalid, each module's part is built alone to find
+    the culprit, so the error names a module rather than a graphene traceback.
+    """
+    global schema
+    try:
+        schema = _schema(host.loaded)
+    except Exception as merged_error:
+        for module in host.loaded:
+            try:
+                _schema([module])
+            except Exception as exc:
+                host.fail(module, f"its GraphQL schema is invalid: {type(exc).__name__}: {exc}",
+                          "fix the types its GraphQL hooks return")
+        host.settle()
+        try:
+            schema = _schema(host.loaded)
+        except Exception:
+            raise HostError(f"the merged GraphQL schema is invalid and no single module "
+                            f"explains it: {merged_error}") from None
     return schema
