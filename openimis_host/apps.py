@@ -11,18 +11,23 @@ class HostConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  registers the system checks
-        from .assembly import exceptions, graphql, tasks, urls
+        from . import querylog
+
+        querylog.install()
+        from .assembly import exceptions, graphql, middleware, tasks, urls
         from .modules import get_host
 
         host = get_host()
         for part in (urls, graphql, exceptions, tasks):
             part.collect(host)
+        middleware.verify(host)
         host.settle()
 
         def install():
             graphql.build(host)
             exceptions.install(host)
             tasks.install(host)
+            middleware.install(host)
 
         install()
         loaded = len(host.loaded)
@@ -31,6 +36,6 @@ class HostConfig(AppConfig):
         host.settle()
         if len(host.loaded) != loaded:
             # Under skip, a module whose ready hook failed is left out of the
-            # schema, handlers and tasks too (the URLconf is built later, from
+            # schema, handlers, tasks and middleware too (the URLconf is built later, from
             # the modules still loaded).
             install()

@@ -25,3 +25,21 @@ def production_mode(app_configs, **kwargs):
         return [Warning("MODE is DEV: DEBUG is on and GraphiQL is served",
                         hint="set MODE=PROD for a deployment", id="openimis.W002")]
     return []
+
+
+#: Caches that every gunicorn worker (and every server) shares.
+SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
+
+
+@register(Tags.security, deploy=True)
+def shared_rate_limit_cache(app_configs, **kwargs):
+    """openimis.W003: the GraphQL rate limit counts in a cache each worker has to itself."""
+    if not settings.RATELIMIT_ENABLE:
+        return []
+    backend = settings.CACHES[settings.RATELIMIT_CACHE]["BACKEND"]
+    if backend.rsplit(".", 1)[-1] in SHARED_CACHES:
+        return []
+    return [Warning(f"the rate limit counts in {backend} (cache '{settings.RATELIMIT_CACHE}'), "
+                    "which is not shared: each gunicorn worker allows RATELIMIT_RATE on its own",
+                    hint="set CACHE_BACKEND=redis and CACHE_URL=redis://<host>:6379/0",
+                    id="openimis.W003")]

@@ -1,17 +1,32 @@
-"""The GraphQL endpoint: graphene-django's view with a bounded cache of validated documents.
+"""The GraphQL endpoint: graphene-django's view, hardened for bad input, with a document cache.
+
+Bad input gets a 4xx JSON error in the GraphQL shape, never a traceback: a
+POST with a content type other than JSON, GraphQL or a form (415); a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE (413); malformed JSON, a query that is not a
+string, variables that are not an object, an unparsable or invalid query, a
+query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
+GRAPHQL_INTROSPECTION is off (400).
+
+An exception raised inside a resolver is logged with its traceback (and so
+reaches Sentry). In PROD its message is replaced by "internal server error"
+unless it is meant for the client: a GraphQLError, or Django's ValidationError
+or PermissionDenied.
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
-valid query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE``) and only executes.
-Validation depends on the query text and the schema alone, both fixed for the
-life of the process, so a cached result is always the one validation would give.
+query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE``) and only executes.
+Validation depends on the query text, the schema and the validation rules, all
+fixed for the life of the process, so a cached result is always the one
+validation would give.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import connection, transaction
 from django.http import HttpResponseNotAllowed
 from django.http.response import HttpResponseBadRequest
@@ -21,36 +36,100 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse
 from graphql.validation import validate
 
+from . import graphql_limits
+from .json_errors import error_response, too_large
+
+log = logging.getLogger("openimis_host.graphql")
+
+#: Content types a POST may carry (graphene-django reads exactly these).
+POST_CONTENT_TYPES = ("application/json", "application/graphql",
+                      "application/x-www-form-urlencoded", "multipart/form-data")
+#: Longer query strings are parsed every time rather than cached, so the cache
+#: cannot be filled with a thousand near-10 MB queries.
+CACHEABLE_QUERY_LENGTH = 64 * 1024
+#: Exceptions whose message is written for the client.
+CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied)
+
+
+def _bad_request(message: str) -> HttpError:
+    return HttpError(HttpResponseBadRequest(message))
+
 
 class HostGraphQLView(GraphQLView):
-    """GraphQLView that validates each distinct query string once."""
+    """GraphQLView with input checks, the host's validation rules and a document cache."""
 
     documents = None  # set by for_schema(): query string -> (document, errors)
 
     @classmethod
     def for_schema(cls, schema, **kwargs):
         """The Django view for ``schema``, with its own document cache."""
-        rules = kwargs.get("validation_rules") or cls.validation_rules
+        rules = kwargs.setdefault("validation_rules", graphql_limits.validation_rules())
 
         def parse_and_validate(query: str):
             try:
                 document = parse(query)
             except GraphQLError as error:
                 return None, [error]
-            return document, validate(schema.graphql_schema, document, rules,
-                                      graphene_settings.MAX_VALIDATION_ERRORS)
+            except RecursionError:
+                return None, [GraphQLError("the query is nested too deeply to parse")]
+            errors = validate(schema.graphql_schema, document, rules,
+                              graphene_settings.MAX_VALIDATION_ERRORS)
+            if errors and not settings.GRAPHQL_INTROSPECTION:
+                errors = graphql_limits.hide_suggestions(errors)
+            return document, errors
 
         size = settings.GRAPHQL_DOCUMENT_CACHE_SIZE
-        documents = lru_cache(maxsize=size)(parse_and_validate) if size else parse_and_validate
+        cached = lru_cache(maxsize=size)(parse_and_validate) if size else parse_and_validate
+
+        def documents(query: str):
+            return cached(query) if len(query) <= CACHEABLE_QUERY_LENGTH else parse_and_validate(query)
+
         view_class = type(cls.__name__, (cls,), {"documents": staticmethod(documents)})
         return view_class.as_view(schema=schema, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            content_type = self.get_content_type(request)
+            if content_type not in POST_CONTENT_TYPES:
+                return error_response(
+                    request, 415, "unsupported_media_type",
+                    f"unsupported content type {content_type or '(none)'!r}: send "
+                    "application/json (or application/graphql, or a form)")
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                return too_large(request)  # without reading the body
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except RequestDataTooBig:  # a form body: Django checks while parsing it
+            return too_large(request)
+        token = getattr(request, "openimis_jwt_cookie", None)
+        if token is not None:
+            value, exp = token
+            response.set_cookie(settings.JWT_COOKIE_NAME, value, max_age=settings.JWT_EXPIRATION,
+                                secure=settings.JWT_COOKIE_SECURE, httponly=True,
+                                samesite=settings.JWT_COOKIE_SAMESITE)
+        return response
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise _bad_request("'query' must be a string")
+        if variables is not None and not isinstance(variables, dict):
+            raise _bad_request("'variables' must be a JSON object")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise _bad_request("'operationName' must be a string")
+        return query, variables, operation_name, id
 
     def execute_graphql_request(self, request, data, query, variables, operation_name,
                                 show_graphiql=False):
         if not query:
             if show_graphiql:
                 return None
-            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+            raise _bad_request("Must provide query string.")
         document, errors = self.documents(query)
         if errors:
             return ExecutionResult(data=None, errors=errors)
@@ -71,16 +150,32 @@ class HostGraphQLView(GraphQLView):
         if self.execution_context_class:
             options["execution_context_class"] = self.execution_context_class
         schema = self.schema.graphql_schema
-        try:
-            if kind == OperationType.MUTATION and (
-                graphene_settings.ATOMIC_MUTATIONS is True
-                or connection.settings_dict.get("ATOMIC_MUTATIONS", False) is True
-            ):
-                with transaction.atomic():
-                    result = execute(schema, document, **options)
-                    if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
-                        transaction.set_rollback(True)
-                return result
-            return execute(schema, document, **options)
-        except Exception as error:
-            return ExecutionResult(errors=[error])
+        # Resolver exceptions come back in result.errors. Anything execute()
+        # itself raises (a failing commit, say) is a server error: it goes on
+        # to Django, which logs it and answers 500 (JSON in PROD).
+        if kind == OperationType.MUTATION and (
+            graphene_settings.ATOMIC_MUTATIONS is True
+            or connection.settings_dict.get("ATOMIC_MUTATIONS", False) is True
+        ):
+            with transaction.atomic():
+                result = execute(schema, document, **options)
+                if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
+                    transaction.set_rollback(True)
+        else:
+            result = execute(schema, document, **options)
+        if result.errors:
+            result.errors = [self._reported(request, error) for error in result.errors]
+        return result
+
+    @staticmethod
+    def _reported(request, error: GraphQLError) -> GraphQLError:
+        """Log an unexpected resolver exception; in PROD hide its message from the client."""
+        original = error.original_error
+        if original is None or isinstance(original, CLIENT_ERRORS):
+            return error
+        log.error("unexpected exception in GraphQL field %s", ".".join(map(str, error.path or [])),
+                  exc_info=(type(original), original, original.__traceback__))
+        if settings.DEBUG:
+            return error
+        return GraphQLError("internal server error", error.nodes, error.source, error.positions,
+                            error.path, extensions={"code": "server_error"})

@@ -2,7 +2,8 @@
 
 The host is assembled once in the master (``preload_app``) and the workers are
 forked from it, so discovery, module imports and schema building are paid once
-and a broken module stops the master before any worker starts.
+and a broken module stops the master before any worker starts. With
+SCHEDULER_AUTOSTART each worker also starts the embedded scheduler after the fork.
 """
 
 import os
@@ -44,3 +45,24 @@ def pre_fork(server, worker):
     from django.db import connections
 
     connections.close_all()
+
+
+def post_fork(server, worker):
+    """In each worker, with SCHEDULER_AUTOSTART: compete for the scheduler lock.
+
+    Never in the master: threads do not survive a fork, and the master serves
+    nothing. Only the worker holding the lock runs tasks (docs/scheduler.md).
+    """
+    from django.conf import settings
+
+    if settings.SCHEDULER_AUTOSTART:
+        from openimis_host.scheduler import embedded
+
+        embedded.autostart()
+
+
+def worker_exit(server, worker):
+    # Hand the lock over at once rather than when it expires.
+    from openimis_host.scheduler import embedded
+
+    embedded.autostop()

@@ -6,7 +6,9 @@ Everything in ``assembly/`` works from the :class:`Host` built here.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import importlib
 import logging
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -193,20 +195,30 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
                 f"{', '.join(sorted(known)) or '(none)'}. Fix the name or pip install the module."
             )
 
+    def unselected(name: str) -> str | None:
+        if name in disabled:
+            return "disabled by OPENIMIS_DISABLED_MODULES"
+        if only is not None and name not in only:
+            return "disabled by OPENIMIS_MODULES"
+        return None
+
     host = Host([], policy)
     for name, claimants in sorted(clashes.items()):
         for module in claimants:
             host.modules.append(module)
+            # A name left out by the operator is no conflict: the boot error
+            # itself suggests OPENIMIS_DISABLED_MODULES as the way out.
+            if reason := unselected(name):
+                module.status, module.error = DISABLED, reason
+                continue
             others = ", ".join(f"{m.distribution} {m.version}" for m in claimants if m is not module)
             host.fail(module, f"the module name '{name}' is also claimed by {others}",
                       "pip uninstall one of the distributions, or rename one entry point")
 
     for name, module in sorted(found.items()):
         host.modules.append(module)
-        if (only is not None and name not in only) or name in disabled:
-            module.status = DISABLED
-            module.error = "disabled by " + ("OPENIMIS_DISABLED_MODULES" if name in disabled
-                                             else "OPENIMIS_MODULES")
+        if reason := unselected(name):
+            module.status, module.error = DISABLED, reason
 
     for module in host.loaded:
         _check_compatibility(host, module, host_version)
@@ -278,15 +290,31 @@ def _load(host: Host, module: Module) -> None:
         return
     ep = getattr(module, "_ep", None)
     if ep is not None:
+        # Import, then look the attribute up, as ep.load() does; done in two steps so
+        # that an AttributeError raised by the module's own code is not blamed on
+        # the entry point value.
         try:
-            module.plugin = ep.load()
-        except AttributeError as exc:
-            host.fail(module, f"entry point '{ep.value}' names an object that does not exist ({exc})",
-                      f"fix the entry point value in {module.distribution}'s pyproject.toml")
+            plugin = importlib.import_module(ep.module)
+        except SystemExit as exc:  # would end the host silently
+            host.fail(module, f"importing '{ep.module}' called sys.exit({exc.code!r})",
+                      f"remove the sys.exit() from {module.distribution}'s import-time code")
             return
         except Exception as exc:
-            host.fail(module, f"importing '{ep.value}' failed: {type(exc).__name__}: {exc}",
+            # No module of that name at all: the entry point value is wrong, not the code.
+            missing = (isinstance(exc, ModuleNotFoundError)
+                       and f"{ep.module}.".startswith(f"{exc.name}."))
+            host.fail(module, f"importing '{ep.module}' failed: {type(exc).__name__}: {exc}",
+                      f"fix the entry point value in {module.distribution}'s pyproject.toml"
+                      if missing else
                       f"fix the import error in {module.distribution}, or pip install what it needs")
+            return
+        try:
+            module.plugin = functools.reduce(getattr, filter(None, (ep.attr or "").split(".")),
+                                             plugin)
+        except AttributeError:
+            host.fail(module, f"entry point '{ep.value}' names '{ep.attr}', which '{ep.module}' "
+                              "does not define",
+                      f"fix the entry point value in {module.distribution}'s pyproject.toml")
             return
     try:
         host.pm.register(module.plugin, name=module.name)

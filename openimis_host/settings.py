@@ -7,6 +7,7 @@ discovered at the end, and their apps, middleware and setting defaults folded in
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openimis_host import modules
 from openimis_host.assembly import apps as apps_assembly
@@ -14,6 +15,8 @@ from openimis_host.assembly import middleware as middleware_assembly
 from openimis_host.assembly import settings as settings_assembly
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
+from openimis_host.security import keys
+from openimis_host.security import ratelimit_settings
 
 env = Environment()
 
@@ -22,10 +25,14 @@ MODE = env.choice("MODE", "DEV", ("DEV", "PROD"))
 DEBUG = MODE == "DEV"
 DEV_SECRET_KEY = "openimis-host-insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", DEV_SECRET_KEY if DEBUG else None)
-if SECRET_KEY is None:
-    raise ConfigError("SECRET_KEY is not set: MODE=PROD needs a long random SECRET_KEY "
-                      "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+if not DEBUG:
+    # Missing, short, or published (this host's DEV key, openIMIS's fallback, django-insecure-*).
+    keys.refuse_weak_secret_key(SECRET_KEY, DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", env.list("ALLOWED_HOST", ["*"] if DEBUG else []))
+if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ConfigError(f"ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)!r}: MODE=PROD needs the host names "
+                      "clients use, comma-separated, e.g. ALLOWED_HOSTS=imis.example.org "
+                      "('*' would accept any Host header)")
 
 # SITE_ROOT "api" serves everything under /api/: modules at /api/<module>/.
 SITE_ROOT = env.str("SITE_ROOT", "").strip("/")
@@ -84,16 +91,85 @@ CACHES = {"default": {
     "OPTIONS": env.dict("CACHE_OPTIONS", {}),
 }}
 
+# --- rate limit on the GraphQL endpoint (security/ratelimit.py, django-ratelimit) ----
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
+RATELIMIT_CACHE = env.str("RATELIMIT_CACHE", "default")  # a CACHES alias
+RATELIMIT_USE_CACHE = RATELIMIT_CACHE  # django-ratelimit's name for it
+RATELIMIT_KEY = env.str("RATELIMIT_KEY", "ip")
+RATELIMIT_RATE = env.str("RATELIMIT_RATE", "150/m")
+RATELIMIT_METHOD = env.str("RATELIMIT_METHOD", "ALL")
+RATELIMIT_GROUP = env.str("RATELIMIT_GROUP", "graphql")
+# true: when the cache cannot be reached (down, timed out) requests go through
+# unlimited; false: they are refused with 503.
+RATELIMIT_SKIP_TIMEOUT = env.bool("RATELIMIT_SKIP_TIMEOUT", False)
+RATELIMIT_FAIL_OPEN = RATELIMIT_SKIP_TIMEOUT  # the same, for django-ratelimit's own failures
+RATELIMIT_METHODS = ratelimit_settings.methods("RATELIMIT_METHOD", RATELIMIT_METHOD)
+ratelimit_settings.check(rate=RATELIMIT_RATE, key=RATELIMIT_KEY, cache=RATELIMIT_CACHE,
+                         caches=CACHES)
+
 # --- HTTP --------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS",
                                 ["http://localhost:3000", "http://localhost:8000"])
 ROOT_URLCONF = "openimis_host.urls"
+
+# --- security: HTTPS, headers, cookies (docs/production.md) --------------------
+# SecurityMiddleware sends HSTS (on HTTPS responses), nosniff, Referrer-Policy and
+# does the SSL redirect; XFrameOptionsMiddleware sends X-Frame-Options;
+# security/headers.py adds CSP and Permissions-Policy in PROD.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto. Only safe when
+# clients cannot reach the host except through that proxy, which must overwrite
+# the header. (gunicorn itself trusts it from FORWARDED_ALLOW_IPS, default 127.0.0.1.)
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", False)
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", "default-src 'self'")
+PERMISSIONS_POLICY = env.str("PERMISSIONS_POLICY", "geolocation=(), microphone=()")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = not DEBUG
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a request to be hard-coded into browsers; the seed's header omits it.
+    "security.W021",
+] + ([
+    # SSL redirect off is right when the TLS-terminating proxy redirects and is trusted.
+    "security.W008",
+] if TRUST_X_FORWARDED_PROTO and not SECURE_SSL_REDIRECT else [])
+
+# --- authentication: JWT, remote user (security/) -------------------------------
+# RS256 when a key pair is given (JWT_PRIVATE_KEY/JWT_PUBLIC_KEY PEM text, or
+# jwt_private_key.pem/jwt_public_key.pem in JWT_KEYS_DIR), else HS256 with SECRET_KEY.
+JWT_KEYS_DIR = env.str("JWT_KEYS_DIR", "keys")
+_jwt = keys.load_jwt_keys(secret_key=SECRET_KEY, keys_dir=JWT_KEYS_DIR,
+                          private_pem=env.str("JWT_PRIVATE_KEY"), public_pem=env.str("JWT_PUBLIC_KEY"),
+                          password=env.str("JWT_PRIVATE_KEY_PASSWORD"))
+JWT_ALGORITHM, JWT_SIGNING_KEY, JWT_VERIFYING_KEY, JWT_KEYS_SOURCE = (
+    _jwt.algorithm, _jwt.signing_key, _jwt.verifying_key, _jwt.source)
+JWT_EXPIRATION = env.int("JWT_EXPIRATION", 24 * 3600, minimum=1)  # seconds
+JWT_COOKIE_NAME = "JWT"
+JWT_COOKIE_SECURE = not DEBUG
+JWT_COOKIE_SAMESITE = "Lax"
+REMOTE_USER_AUTHENTICATION = env.bool("REMOTE_USER_AUTHENTICATION", False)
+# The request.META key a trusted proxy fills in; HTTP_REMOTE_USER is its "Remote-User" header.
+REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
 WSGI_APPLICATION = "openimis_host.wsgi.application"
 STATIC_URL = f"/{SITE_ROOT}static/"
 STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ValueError, LookupError):  # a malformed key, or ZoneInfoNotFoundError
+    raise ConfigError(f"TIME_ZONE={TIME_ZONE!r} is not valid: expected an IANA zone name "
+                      "such as UTC or Africa/Dar_es_Salaam") from None
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
 
 # --- email -------------------------------------------------------------------
@@ -109,7 +185,27 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL are both true: set only one of them")
 
 # --- scheduler ---------------------------------------------------------------
+# Exactly one process in the deployment runs the modules' tasks (docs/scheduler.md).
+# embedded: APScheduler in `openimis-host scheduler`, or in the gunicorn workers with
+# SCHEDULER_AUTOSTART; they compete for a lock in the database and only its holder runs.
+# celery: `openimis-host celery worker` runs the tasks, `openimis-host celery beat` sends them.
+SCHEDULER_BACKEND = env.choice("SCHEDULER_BACKEND", "embedded", ("embedded", "celery"))
 SCHEDULER_AUTOSTART = env.bool("SCHEDULER_AUTOSTART", False)
+# The holder renews the lock every LOCK_SECONDS/5 and others retry as often; a dead holder
+# is replaced within LOCK_SECONDS/5 on PostgreSQL, within LOCK_SECONDS * 1.2 on other databases.
+SCHEDULER_LOCK_SECONDS = env.int("SCHEDULER_LOCK_SECONDS", 10, minimum=2)
+SCHEDULER_HISTORY_RUNS = env.int("SCHEDULER_HISTORY_RUNS", 1000, minimum=1)  # kept per task
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+CELERY_QUEUE = env.str("CELERY_QUEUE", "openimis")  # one per deployment sharing a broker
+if CELERY_BROKER_URL and "://" not in CELERY_BROKER_URL:
+    raise ConfigError(f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} is not valid: expected a URL "
+                      "like amqp://user:password@host:5672// or redis://host:6379/0")
+if SCHEDULER_BACKEND == "celery" and not CELERY_BROKER_URL:
+    raise ConfigError("SCHEDULER_BACKEND=celery needs CELERY_BROKER_URL, e.g. "
+                      "amqp://guest:guest@rabbitmq:5672// or redis://redis:6379/0")
+if SCHEDULER_BACKEND == "celery" and SCHEDULER_AUTOSTART:
+    raise ConfigError("SCHEDULER_AUTOSTART=true and SCHEDULER_BACKEND=celery: with Celery, "
+                      "beat sends the tasks and workers run them; unset SCHEDULER_AUTOSTART")
 
 # --- logging -----------------------------------------------------------------
 LOG_HANDLERS = ("console", "debug-log")
@@ -134,6 +230,8 @@ LOGGING = {
     },
     "root": {"handlers": [DJANGO_LOG_HANDLER], "level": DJANGO_LOG_LEVEL},
     "loggers": {
+        # The scheduler logs each run itself; APScheduler's own INFO lines would repeat it.
+        "apscheduler": {"level": "WARNING"},
         "django.db.backends": {
             "handlers": [{"console": "console", "debug-log": "db-log"}[DJANGO_DB_LOG_HANDLER]]
             if DJANGO_DB_LOG_HANDLER else [],
@@ -142,6 +240,26 @@ LOGGING = {
         },
     },
 }
+
+# --- Sentry (optional: pip install 'openimis-host[sentry]') ----------------------
+# Unexpected exceptions (Django's 500s, GraphQL resolver errors) are logged at ERROR
+# with their traceback; sentry-sdk sends those log records and the 500s as events.
+SENTRY_DSN = env.str("SENTRY_DSN")
+IS_SENTRY_ENABLED = env.bool("IS_SENTRY_ENABLED", True)
+SENTRY_SAMPLE_RATE = env.float("SENTRY_SAMPLE_RATE", 0.0)  # share of requests traced
+if not 0.0 <= SENTRY_SAMPLE_RATE <= 1.0:
+    raise ConfigError(f"SENTRY_SAMPLE_RATE={SENTRY_SAMPLE_RATE} is not valid: expected 0 to 1")
+if SENTRY_DSN and IS_SENTRY_ENABLED:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ConfigError("SENTRY_DSN is set but sentry-sdk is not installed: "
+                          "pip install 'openimis-host[sentry]' (or unset SENTRY_DSN)") from None
+    try:
+        sentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=SENTRY_SAMPLE_RATE,
+                        environment=MODE.lower(), send_default_pii=False)
+    except Exception as exc:  # sentry-sdk's BadDsn and friends
+        raise ConfigError(f"SENTRY_DSN is not valid: {exc}") from None
 
 # --- Django, DRF, graphene -----------------------------------------------------
 HOST_APPS = [
@@ -155,13 +273,21 @@ HOST_APPS = [
     "graphene_django",
 ]
 MIDDLEWARE = [
+    # The header middleware come first so that every response has the headers,
+    # including the errors answered by the middleware below them.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    # ?prof=True: profiles everything below it in DEV, refused in PROD.
+    "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *(["openimis_host.security.remote_user.RemoteUserMiddleware"]
+      if REMOTE_USER_AUTHENTICATION else []),
+    "openimis_host.security.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -175,9 +301,18 @@ TEMPLATES = [{
 REST_FRAMEWORK = {
     # Chooses the handler of the module that mounted the view (assembly/exceptions.py).
     "EXCEPTION_HANDLER": "openimis_host.assembly.exceptions.handle",
+    # JWT first: its WWW-Authenticate challenge makes DRF answer 401 rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "openimis_host.security.auth.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
 GRAPHENE = {"SCHEMA": "openimis_host.assembly.graphql.schema"}
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minimum=0)
+
+# --- GraphQL limits (graphql_limits.py) ----------------------------------------------
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 15, minimum=0)  # 0: no limit
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", DEBUG)  # __schema/__type queries
 
 # --- modules -------------------------------------------------------------------
 OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", modules.POLICIES)

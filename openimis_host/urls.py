@@ -9,14 +9,20 @@ from .assembly import graphql, urls
 from .graphql_view import HostGraphQLView
 from .health import health
 from .modules import get_host
+from .security.ratelimit import limited
 
 root = settings.SITE_ROOT
 
 urlpatterns = [
     path(f"{root}health", health, name="health"),
-    path(f"{root}graphql", csrf_exempt(HostGraphQLView.for_schema(graphql.schema,
-                                                                 graphiql=settings.DEBUG)),
-         name="graphql"),
+    path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
+        graphql.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),
     urls.routes(get_host(), root),
 ]
+
+# Django's own error responses as JSON (used when DEBUG is off; DEV shows its debug pages).
+handler400 = "openimis_host.json_errors.bad_request"
+handler403 = "openimis_host.json_errors.permission_denied"
+handler404 = "openimis_host.json_errors.not_found"
+handler500 = "openimis_host.json_errors.server_error"

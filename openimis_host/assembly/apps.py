@@ -1,11 +1,11 @@
 """``openimis_django_apps`` -> INSTALLED_APPS."""
 
-from . import list_of_str
+from . import installed_paths
 
 
 def collect(host) -> None:
     for module in host.loaded:
-        apps = host.call(module, "openimis_django_apps", list_of_str)
+        apps = host.call(module, "openimis_django_apps", installed_paths)
         if apps:
             module.contributions["apps"] = list(apps)
 

@@ -15,6 +15,7 @@ from graphql import validate_schema
 
 from .. import __version__
 from ..errors import HostError
+from ..security.graphql import TokenAuth
 
 #: The schema of this process, set by :func:`build` (graphene-django's SCHEMA setting).
 schema: graphene.Schema | None = None
@@ -30,6 +31,12 @@ class HostQuery(graphene.ObjectType):
     @staticmethod
     def resolve_openimis_host_version(root, info):
         return __version__
+
+
+class HostMutation(graphene.ObjectType):
+    """Fields the host itself adds to the root Mutation."""
+
+    token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
 
 
 def _field_names(object_type) -> list[str]:
@@ -79,8 +86,11 @@ def _children(kind) -> list:
 
 
 def collect(host) -> None:
-    field_owner = {"Query": dict.fromkeys(_field_names(HostQuery), None), "Mutation": {}}
-    type_owner: dict[str, tuple] = {}
+    # The host's own fields and types are reserved (owner None).
+    field_owner = {"Query": dict.fromkeys(_field_names(HostQuery), None),
+                   "Mutation": dict.fromkeys(_field_names(HostMutation), None)}
+    type_owner: dict[str, tuple] = {name: (None, kind) for name, kind
+                                    in _named_types([HostQuery, HostMutation]).items()}
     for module in host.loaded:
         results = {hook: host.call(module, hook, _is_object_type) for hook in ROOTS}
         types = host.call(module, "openimis_graphql_types", _is_type_list) or []
@@ -129,8 +139,9 @@ def _clash(module, results, named, field_owner, type_owner):
                     "rename the type (set class Meta: name = ...)")
         if name in type_owner and type_owner[name][1] is not kind:
             other = type_owner[name][0]
+            who = f"module '{other.name}' ({other.distribution})" if other else "the host"
             return (f"its GraphQL type '{name}' ({kind.__module__}.{kind.__qualname__}) has the "
-                    f"same name as a type of module '{other.name}' ({other.distribution})",
+                    f"same name as a type of {who}",
                     "rename one of them (class Meta: name = ...), or reuse the other module's type")
     return None
 
@@ -149,8 +160,9 @@ def _root(name: str, classes) -> type | None:
 def _schema(modules) -> graphene.Schema:
     query = _root("Query", [HostQuery] + [m.results["openimis_graphql_query"] for m in modules
                                           if "openimis_graphql_query" in m.results])
-    mutation = _root("Mutation", [m.results["openimis_graphql_mutation"] for m in modules
-                                  if "openimis_graphql_mutation" in m.results])
+    mutation = _root("Mutation", [HostMutation] + [m.results["openimis_graphql_mutation"]
+                                                   for m in modules
+                                                   if "openimis_graphql_mutation" in m.results])
     types = [t for m in modules for t in m.results.get("openimis_graphql_types", [])]
     built = graphene.Schema(query=query, mutation=mutation, types=types or None)
     errors = validate_schema(built.graphql_schema)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from django.utils.module_loading import import_string
@@ -10,6 +11,7 @@ from django.utils.module_loading import import_string
 from plugins_spec import ScheduledTask
 
 _tasks: dict[str, "Task"] = {}
+_GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,27 @@ class Task:
     def schedule(self) -> str:
         if self.record.cron:
             return f"cron {self.record.cron}"
-        return f"every {int(self.record.every.total_seconds())}s"
+        return f"every {self.record.every.total_seconds():g}s"
 
     def trigger(self):
-        """The APScheduler trigger for this task."""
+        """The APScheduler trigger for this task: cron in TIME_ZONE, intervals on a fixed grid.
+
+        An interval counts from a fixed origin, not from when a process started,
+        so every process (and both backends) agree on the instants a task is due,
+        and a scheduler that takes over keeps the same ticks.
+        """
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
+        from django.conf import settings
 
         if self.record.cron:
-            return CronTrigger.from_crontab(self.record.cron)
-        return IntervalTrigger(seconds=self.record.every.total_seconds())
+            return CronTrigger.from_crontab(self.record.cron, timezone=settings.TIME_ZONE)
+        return IntervalTrigger(seconds=self.record.every.total_seconds(),
+                               start_date=_GRID_ORIGIN, timezone=timezone.utc)
+
+    def next_run(self, after: datetime) -> datetime | None:
+        """The first instant strictly after ``after`` at which the task is due."""
+        return self.trigger().get_next_fire_time(None, after + timedelta(microseconds=1))
 
 
 def _check(value) -> str | None:
@@ -49,6 +62,23 @@ def resolve_func(func) -> Callable:
     return import_string(func.replace(":", "."))
 
 
+def _invalid(task_id: str, module, record: ScheduledTask) -> tuple[str, str] | None:
+    """What is wrong with ``record`` and how to fix it, or None if it holds together."""
+    try:
+        func = resolve_func(record.func)
+    except Exception as exc:  # an ImportError, or whatever the func's own module raises
+        return (f"task '{task_id}': func {record.func!r} cannot be imported "
+                f"({type(exc).__name__}: {exc})",
+                "fix the dotted path ('package.module.function') or the error in that module")
+    try:
+        Task(task_id, module.name, record, func).trigger()
+    except ValueError as exc:
+        return (f"task '{task_id}': cron {record.cron!r} is not valid ({exc})",
+                "fix the crontab expression: five fields, minute hour day-of-month month "
+                "day-of-week, each within its range")
+    return None
+
+
 def collect(host) -> None:
     seen: dict[str, object] = {}
     for module in host.loaded:
@@ -58,25 +88,16 @@ def collect(host) -> None:
         resolved = []
         for record in records:
             task_id = f"{module.name}.{record.name}"
-            problem = None
             if task_id in seen:
                 problem = (f"it declares the task id '{task_id}' twice",
                            "give each ScheduledTask of the module a different name")
             else:
-                try:
-                    func = resolve_func(record.func)
-                    Task(task_id, module.name, record, func).trigger()
-                except ImportError as exc:
-                    problem = (f"task '{task_id}': func {record.func!r} cannot be imported ({exc})",
-                               "fix the dotted path, e.g. 'package.module.function'")
-                except ValueError as exc:
-                    problem = (f"task '{task_id}': cron {record.cron!r} is not valid ({exc})",
-                               "use five crontab fields: minute hour day month day-of-week")
+                problem = _invalid(task_id, module, record)
             if problem:
                 host.fail(module, *problem)
                 break
             seen[task_id] = module
-            resolved.append(Task(task_id, module.name, record, func))
+            resolved.append(Task(task_id, module.name, record, resolve_func(record.func)))
         else:
             module.results["openimis_scheduled_tasks"] = resolved
             module.contributions["tasks"] = [t.id for t in resolved]

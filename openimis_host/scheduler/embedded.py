@@ -1,30 +1,105 @@
-"""The embedded scheduler: APScheduler in this process."""
+"""The embedded scheduler: APScheduler in this process, running jobs only while it holds the lock.
+
+Every process that starts it (``openimis-host scheduler``, or each gunicorn
+worker with ``SCHEDULER_AUTOSTART``) competes for one database lock; the
+holder schedules the tasks, the others wait to take over (see lock.py for
+the bound).
+"""
+
+from __future__ import annotations
 
 import logging
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+from django.conf import settings
 
 from ..assembly.tasks import Task, all_tasks
+from . import history
+from .lock import Elector, database_lock, runner_name
 
 log = logging.getLogger("openimis_host.scheduler")
 
-
-def run_task(task: Task) -> None:
-    """Run one task; a failure is logged with its traceback and does not stop the scheduler."""
-    log.info("task %s: started", task.id)
-    try:
-        task.func(*task.record.args, **task.record.kwargs)
-    except Exception:
-        log.exception("task %s: failed", task.id)
-    else:
-        log.info("task %s: succeeded", task.id)
+#: The name of the lock that one process of the deployment holds to run the tasks.
+SCHEDULER_LOCK = "scheduler"
 
 
-def run_foreground() -> None:
-    """Schedule every task and block until interrupted."""
-    scheduler = BlockingScheduler()
-    for task in all_tasks().values():
-        scheduler.add_job(run_task, task.trigger(), args=[task], id=task.id,
-                          max_instances=task.record.max_instances, coalesce=True)
-        log.info("scheduled %s (%s)", task.id, task.schedule)
+class EmbeddedScheduler:
+    """APScheduler whose jobs exist only while this process holds the scheduler lock."""
+
+    def __init__(self):
+        self.tasks = all_tasks()
+        self.lock = database_lock(SCHEDULER_LOCK)
+        self.aps = BackgroundScheduler(timezone=settings.TIME_ZONE)
+        self.elector = Elector(self.lock, self._acquired, self._lost)
+
+    def start(self) -> None:
+        self.aps.start()
+        self.elector.start()
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop scheduling, hand the lock over, and (if ``wait``) let running tasks finish."""
+        self.elector.stop()
+        self.aps.shutdown(wait=wait)
+
+    def _acquired(self) -> None:
+        log.info("scheduler: %s holds the scheduler lock and runs %d task(s)",
+                 runner_name(), len(self.tasks))
+        for task in self.tasks.values():
+            self.aps.add_job(
+                self._run, task.trigger(), args=[task], id=task.id, name=task.id,
+                replace_existing=True, coalesce=True,
+                # runs never overlap beyond what the record allows: a busy tick is skipped
+                max_instances=task.record.max_instances,
+                # a late tick still runs (once), rather than being dropped
+                misfire_grace_time=None)
+
+    def _lost(self) -> None:
+        log.warning("scheduler: %s no longer holds the scheduler lock; another process "
+                    "takes over", runner_name())
+        self.aps.remove_all_jobs()
+
+    def _run(self, task: Task) -> None:
+        # The fence: if renewing the lock has stalled, another process may hold it by now.
+        if not self.lock.held:
+            log.warning("task %s: skipped: the scheduler lock is not confirmed", task.id)
+            return
+        history.run(task)
+
+
+def run_foreground(stop) -> None:
+    """Compete for the lock and run the tasks while held, until the event ``stop`` is set."""
+    history.require_tables()
+    scheduler = EmbeddedScheduler()
+    for task in scheduler.tasks.values():
+        log.info("scheduler: %s (%s)", task.id, task.schedule)
+    if not scheduler.tasks:
+        log.warning("scheduler: no module has scheduled tasks; waiting anyway")
+    log.info("scheduler: %s is waiting for the scheduler lock", runner_name())
     scheduler.start()
+    try:
+        stop.wait()
+    finally:
+        scheduler.stop(wait=True)
+
+
+_autostarted: EmbeddedScheduler | None = None
+
+
+def autostart() -> None:
+    """Start the scheduler in the background of this (web) process; errors are logged only."""
+    global _autostarted
+    try:
+        history.require_tables()
+        _autostarted = EmbeddedScheduler()
+        _autostarted.start()
+    except Exception as exc:  # a scheduler that cannot start must not take the web down
+        _autostarted = None
+        log.error("scheduler: not started in %s (SCHEDULER_AUTOSTART): %s", runner_name(), exc)
+
+
+def autostop() -> None:
+    """Stop what :func:`autostart` started, handing the lock over to another process."""
+    global _autostarted
+    if _autostarted is not None:
+        _autostarted.stop(wait=False)
+        _autostarted = None

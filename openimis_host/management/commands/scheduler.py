@@ -1,15 +1,32 @@
 """``openimis-host scheduler``: run the modules' scheduled tasks in the foreground."""
 
+import signal
+import threading
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from openimis_host.errors import ConfigError
 from openimis_host.scheduler.embedded import run_foreground
 
 
 class Command(BaseCommand):
-    help = "Run every module's scheduled tasks in this process until interrupted."
+    help = ("Run every module's scheduled tasks in this process until stopped (SIGTERM or "
+            "Ctrl-C). Start as many as you like: they share a lock in the database, and only "
+            "its holder runs tasks; when it stops, another takes over.")
 
     def handle(self, *args, **options):
-        try:
-            run_foreground()
-        except KeyboardInterrupt:
-            pass
+        if settings.SCHEDULER_BACKEND == "celery":
+            raise ConfigError("SCHEDULER_BACKEND=celery: Celery runs the tasks; start "
+                              "`openimis-host celery beat` and `openimis-host celery worker` "
+                              "instead of `openimis-host scheduler`")
+        stop = threading.Event()
+
+        def on_signal(signum, frame):
+            if stop.is_set():  # a second Ctrl-C: do not wait for running tasks
+                raise SystemExit(1)
+            stop.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        run_foreground(stop)

@@ -1,0 +1,222 @@
+"""One measurement of one side: boot time, in-process request costs, gunicorn worker RSS.
+
+Each function starts fresh processes and returns plain numbers; the driver
+decides how often and in which order to call them (interleaving the sides).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from configs import BENCH, BIN, Side, workdir
+from inprocess import graphql_body
+
+# What "boot" means: a fresh interpreter that sets Django up (for the host this
+# includes discovering and loading the modules from their entry points), loads
+# the root URLconf and gets the GraphQL schema built. It prints the time spent
+# after interpreter start-up and the CPU time of the whole process so far; the
+# driver also times the whole process.
+BOOT = """\
+import time
+t0 = time.perf_counter()
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns
+from graphene_django.settings import graphene_settings
+graphene_settings.SCHEMA.graphql_schema
+print(time.perf_counter() - t0, time.process_time())
+"""
+
+
+class Failed(RuntimeError):
+    """A benchmark process did not do what it should; the message holds its output."""
+
+
+def _run(args: list[str], side: Side, n: int, timeout: float) -> str:
+    # stderr goes to a file: both sides log the 409s of the DRF error path the
+    # same way, and a pipe nobody reads during the run could fill up.
+    log = workdir() / f"{side.name}-{n}.stderr"
+    with open(log, "wb") as err:
+        proc = subprocess.run(args, env=side.env(n), cwd=workdir(), stdout=subprocess.PIPE,
+                              stderr=err, timeout=timeout, text=True)
+    if proc.returncode != 0:
+        tail = log.read_text(errors="replace")[-4000:]
+        raise Failed(f"{side.name} N={n}: {' '.join(args[:3])}... exited {proc.returncode}:\n{tail}")
+    return proc.stdout
+
+
+def boot(side: Side, n: int) -> dict:
+    """Seconds: ``wall`` of the whole process, ``inside`` it after interpreter start-up,
+    and ``cpu``, the CPU time of the whole process (user + system)."""
+    start = time.perf_counter()
+    out = _run([sys.executable, "-c", BOOT], side, n, timeout=300)
+    wall = time.perf_counter() - start
+    inside, cpu = map(float, out.strip().splitlines()[-1].split())
+    return {"wall": wall, "inside": inside, "cpu": cpu}
+
+
+class _Worker:
+    """One inprocess.py worker of one side, driven over its stdin/stdout."""
+
+    def __init__(self, side: Side, n: int, workloads: list[str]):
+        self.side = side
+        self.log = workdir() / f"inprocess-{side.name}-{n}.stderr"
+        with open(self.log, "wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(BENCH / "inprocess.py"), str(n), *workloads],
+                env=side.env(n), cwd=workdir(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=err, text=True)
+        self.per_call = self._read()["per_call"]
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            raise Failed(f"in-process worker ({self.side.name}) exited {self.proc.returncode}:\n"
+                         + self.log.read_text(errors="replace")[-4000:])
+        return json.loads(line)
+
+    def sample(self, workload: str, count: int) -> dict:
+        """Seconds per request over ``count`` requests: ``wall`` and ``cpu``."""
+        self.proc.stdin.write(json.dumps({"workload": workload, "count": count}) + "\n")
+        self.proc.stdin.flush()
+        return {k: v / count for k, v in self._read().items()}
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def inprocess_lockstep(sides: tuple[Side, ...], n: int, workloads: list[str], rounds: int,
+                       seconds: float) -> dict:
+    """Seconds per request, ``{side: {workload: [{wall, cpu} per round]}}``, from lock-stepped workers.
+
+    One worker per side is started (one after the other, so their boots do
+    not compete). Each round then samples every workload on every side back
+    to back, rotating which side goes first; a sample sends the same number
+    of requests to each side, sized to last about ``seconds``.
+    """
+    workers = []
+    try:
+        for side in sides:
+            workers.append(_Worker(side, n, workloads))
+        counts = {w: max(20, int(seconds / max(k.per_call[w] for k in workers)))
+                  for w in workloads}
+        out = {k.side.name: {w: [] for w in workloads} for k in workers}
+        for r in range(rounds):
+            for i, w in enumerate(workloads):
+                first = (r + i) % len(workers)
+                for worker in workers[first:] + workers[:first]:
+                    out[worker.side.name][w].append(worker.sample(w, counts[w]))
+        return out
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+# --- gunicorn ------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _kib(pid: int, path: str, key: str) -> int:
+    for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise Failed(f"no {key} in /proc/{pid}/{path}")
+
+
+def _request(url: str, body: bytes | None) -> int:
+    headers = {"Content-Type": "application/json"} if body else {}
+    req = urllib.request.Request(url, data=body, headers=headers,
+                                 method="POST" if body else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            resp.read()
+            return resp.status
+    except urllib.error.HTTPError as err:
+        err.read()
+        return err.code
+
+
+def worker_rss(side: Side, n: int, requests: int) -> dict:
+    """KiB: VmRSS and Pss of the one gunicorn worker after ``requests`` of each kind; master VmRSS.
+
+    Pss (from smaps_rollup) splits pages shared with the preloaded master
+    between the two; VmRSS counts them whole, as ``ps`` and ``top`` do.
+    """
+    port = _free_port()
+    log_path = workdir() / f"gunicorn-{side.name}-{n}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(side.gunicorn_args() + ["--bind", f"127.0.0.1:{port}"],
+                                env=side.env(n), cwd=workdir(), stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                raise Failed(f"gunicorn ({side.name}, N={n}) exited {proc.returncode}:\n"
+                             + log_path.read_text(errors="replace")[-4000:])
+            try:
+                if _request(base + "/m001/ping/", None) == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise Failed(f"gunicorn ({side.name}, N={n}) did not answer within 180 s")
+            time.sleep(0.2)
+        last = f"m{n:03d}"
+        expected = {f"/m001/ping/": 200, f"/{last}/ping/": 200, "/m001/api/": 200,
+                    "/m001/fail/": 409}
+        for _ in range(requests):
+            for path, status in expected.items():
+                got = _request(base + path, None)
+                if got != status:
+                    raise Failed(f"gunicorn ({side.name}): GET {path} answered {got}, not {status}")
+            got = _request(base + "/graphql", graphql_body(n))
+            if got != 200:
+                raise Failed(f"gunicorn ({side.name}): POST /graphql answered {got}")
+        workers = _children(proc.pid)
+        if len(workers) != 1:
+            raise Failed(f"gunicorn ({side.name}) has {len(workers)} workers, expected 1")
+        worker = workers[0]
+        return {
+            "worker_vmrss": _kib(worker, "status", "VmRSS"),
+            "worker_pss": _kib(worker, "smaps_rollup", "Pss"),
+            "master_vmrss": _kib(proc.pid, "status", "VmRSS"),
+        }
+    finally:
+        # Only the process group this function started.
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+__all__ = ["BIN", "Failed", "boot", "inprocess_lockstep", "worker_rss"]

@@ -1,0 +1,91 @@
+"""Where the time goes: cProfile one side on one workload, or its boot.
+
+    bench/build/venv/bin/python bench/profiling.py host 200 view_first [--lines 40]
+    bench/build/venv/bin/python bench/profiling.py handwired 200 boot
+
+(run bench/run once first, to create the venv and the generated modules).
+The workload names are those of inprocess.py. For a request, the profile
+covers a few thousand identical requests after a warm-up; for ``boot``, one
+fresh process doing what measure.BOOT does. Prints the functions sorted by
+their own time and by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+
+from configs import BUILD, HANDWIRED, HOST, workdir
+
+
+def _print(profile: cProfile.Profile, lines: int) -> None:
+    for key in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).strip_dirs().sort_stats(key).print_stats(lines)
+        print(f"===== sorted by {key} =====")
+        print(out.getvalue())
+
+
+def child(n: int, target: str, count: int, lines: int) -> None:
+    """Runs in the side's environment (see main)."""
+    profile = cProfile.Profile()
+    if target == "boot":
+        profile.enable()
+        import django
+        from django.urls import get_resolver
+        from graphene_django.settings import graphene_settings
+
+        django.setup()
+        get_resolver().url_patterns
+        graphene_settings.SCHEMA.graphql_schema
+        profile.disable()
+    else:
+        import django
+        from django.core.wsgi import get_wsgi_application
+
+        import inprocess
+
+        django.setup()
+        method, path, body, _, _ = inprocess.workloads(n)[target]
+        call = inprocess.request_caller(get_wsgi_application(), method, path, body)
+        for _ in range(200):
+            call()
+        profile.enable()
+        for _ in range(count):
+            call()
+        profile.disable()
+        print(f"{count} x {method} {path}")
+    _print(profile, lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("side", choices=["host", "handwired"])
+    parser.add_argument("n", type=int)
+    parser.add_argument("target", help="boot, or a workload of inprocess.py (e.g. view_first)")
+    parser.add_argument("--count", type=int, default=3000, help="requests to profile")
+    parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.n, args.target, args.count, args.lines)
+        return
+    if not (BUILD / f"mods-{args.n}").exists():
+        sys.exit(f"no generated modules for N={args.n}: run `python bench/generate.py {args.n}`")
+    side = HOST if args.side == "host" else HANDWIRED
+    env = side.env(args.n)
+    # The profiler imports this directory's modules (inprocess, configs) too.
+    env["PYTHONPATH"] += os.pathsep + os.path.dirname(os.path.abspath(__file__))
+    sys.exit(subprocess.call([sys.executable, os.path.abspath(__file__), args.side, str(args.n),
+                              args.target, "--count", str(args.count), "--lines",
+                              str(args.lines), "--child"], env=env, cwd=workdir()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Who is calling: a JWT as ``Authorization: Bearer <token>``, or the JWT cookie.
+
+- :class:`BearerTokenMiddleware` authenticates every request (GraphQL and
+  plain Django views see ``request.user``). A bad Bearer token is answered with
+  401: the client sent it on purpose. A bad JWT *cookie* is ignored (the request
+  is anonymous), so a browser holding an expired cookie can still log in again.
+- :class:`JWTAuthentication` is the same for DRF views, which authenticate on
+  their own; it exempts JWT requests from the CSRF check that DRF's
+  SessionAuthentication would apply.
+
+The cookie is set by the ``tokenAuth`` mutation (see ``graphql.py``). Its CSRF
+defence is ``SameSite=Lax``: browsers do not send it on cross-site POSTs, and
+the GraphQL endpoint runs mutations only for POST.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from ..json_errors import error_response
+from .tokens import InvalidToken, verify
+
+_UNSET = object()
+
+
+def authenticate(request):
+    """The user a request's token names, or None without a token; :class:`InvalidToken` if bad.
+
+    Cached on the request: the middleware and DRF both ask.
+    """
+    cached = getattr(request, "_openimis_jwt_user", _UNSET)
+    if cached is _UNSET:
+        try:
+            cached = _authenticate(request)
+        except InvalidToken as exc:
+            cached = exc
+        request._openimis_jwt_user = cached
+    if isinstance(cached, InvalidToken):
+        raise cached
+    return cached
+
+
+def _authenticate(request):
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return _user(verify(token.strip()))
+    cookie = request.COOKIES.get(settings.JWT_COOKIE_NAME)
+    if cookie:
+        try:
+            return _user(verify(cookie))
+        except InvalidToken:
+            return None
+    return None
+
+
+def _user(claims: dict):
+    try:
+        user = get_user_model()._default_manager.filter(pk=claims["sub"]).first()
+    except (TypeError, ValueError):
+        user = None
+    if user is None or not user.is_active:
+        raise InvalidToken("invalid_token", "the token's user does not exist or is inactive")
+    return user
+
+
+def unauthorized(request, exc: InvalidToken):
+    """401 with the ``WWW-Authenticate`` challenge RFC 6750 asks for."""
+    return error_response(request, 401, exc.code, exc.message, headers={
+        "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{exc.message}"'})
+
+
+class BearerTokenMiddleware:
+    """Sets ``request.user`` from a valid token; answers 401 to a bad Bearer token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            user = authenticate(request)
+        except InvalidToken as exc:
+            return unauthorized(request, exc)
+        if user is not None:
+            request.user = user
+        return self.get_response(request)
+
+
+class JWTAuthentication(BaseAuthentication):
+    """DRF authentication class for the same tokens."""
+
+    def authenticate(self, request):
+        try:
+            user = authenticate(request._request)
+        except InvalidToken as exc:
+            raise AuthenticationFailed(exc.message, code=exc.code) from None
+        return (user, None) if user is not None else None
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) to an unauthenticated request.
+        return 'Bearer realm="api"'

@@ -1,0 +1,265 @@
+"""MODE=PROD and MODE=DEV through the real surfaces: refusals at boot, headers and cookies
+from gunicorn, ``check --deploy``, the database settings, logging and Sentry.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from production_support import (HTTPS, INTERNAL, SECRET, assert_json_error, call, graphql,
+                                login, migrate_and_create_user, prod, with_probe)
+
+REDIS = {"CACHE_BACKEND": "redis", "CACHE_URL": "redis://127.0.0.1:6379/0"}
+GOOD_PROD = {"MODE": "PROD", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "imis.example.org", **REDIS}
+DEV_KEY = "openimis-host-insecure-development-key-do-not-use-in-production"
+OPENIMIS_FALLBACK_KEY = "chv^^7i_v3-04!rzu&qe#+h*a=%h(ib#5w9n$!f2q7%2$qp=zz"
+
+
+def one_line_refusal(result, *words):
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+# --- refusing to start ---------------------------------------------------------------
+
+@pytest.mark.parametrize("key, problem", [
+    (None, "is not set"),
+    ("x" * 49, "too short"),
+    (DEV_KEY, "published"),
+    (OPENIMIS_FALLBACK_KEY, "published"),
+    ("django-insecure-" + "k" * 50, "django-insecure"),
+    ("ab" * 30, "distinct"),
+])
+def test_prod_refuses_to_start_with_a_missing_short_or_known_secret_key(host_env, cli, key, problem):
+    env = {**host_env, "MODE": "PROD", "ALLOWED_HOSTS": "imis.example.org"}
+    if key is not None:
+        env["SECRET_KEY"] = key
+    line = one_line_refusal(cli("check", env=env), "SECRET_KEY", problem)
+    assert key is None or key not in line  # the message does not repeat the secret
+
+
+def test_gunicorn_refuses_to_start_in_prod_without_secret_key(host_env, gunicorn):
+    server = gunicorn({**host_env, "MODE": "PROD", "ALLOWED_HOSTS": "x.org"}, wait=False)
+    assert server.exit_code() != 0
+    assert "SECRET_KEY is not set" in server.output
+    assert "Traceback" not in server.output
+
+
+@pytest.mark.parametrize("hosts", [None, "*", "imis.example.org,*"])
+def test_prod_refuses_to_start_without_explicit_allowed_hosts(host_env, cli, hosts):
+    env = {**host_env, "MODE": "PROD", "SECRET_KEY": SECRET}
+    if hosts:
+        env["ALLOWED_HOST"] = hosts
+    one_line_refusal(cli("check", env=env), "ALLOWED_HOSTS", "MODE=PROD")
+
+
+def test_allowed_host_is_honoured(host_env, gunicorn):
+    server = gunicorn({**prod(host_env), "ALLOWED_HOSTS": "", "ALLOWED_HOST": "imis.example.org"},
+                      workers=1)
+    assert call("GET", server.url + "/health", headers={"Host": "imis.example.org"}).status == 200
+    refused = call("GET", server.url + "/health", headers={"Host": "evil.example.com"})
+    assert assert_json_error(refused, 400)["code"] == "disallowed_host"
+
+
+# --- headers and cookies ---------------------------------------------------------------
+
+def test_prod_sends_the_security_headers_and_secure_cookies(host_env, gunicorn, tmp_path):
+    env = {**prod(host_env), "SECURE_SSL_REDIRECT": ""}  # the default: on
+    migrate_and_create_user(env, tmp_path)
+    server = gunicorn(env, workers=1)
+
+    plain = call("GET", server.url + "/health")
+    assert plain.status == 301
+    assert plain.header("Location") == "https://127.0.0.1:%d/health" % server.port
+
+    secure = call("GET", server.url + "/health", headers=HTTPS)
+    assert secure.status == 200
+    expected = {
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        "Content-Security-Policy": "default-src 'self'",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Permissions-Policy": "geolocation=(), microphone=()",
+    }
+    assert {name: secure.header(name) for name in expected} == expected
+    # Error responses carry them too.
+    missing = call("GET", server.url + "/no-such-page", headers=HTTPS)
+    assert assert_json_error(missing, 404, graphql_shape=False)["code"] == "not_found"
+    assert {name: missing.header(name) for name in expected} == expected
+
+    cookies = login(server, HTTPS).cookies()
+    for name, http_only in (("csrftoken", True), ("JWT", True)):
+        attributes = [a.strip().lower() for a in cookies[name].split(";")]
+        assert "secure" in attributes, cookies[name]
+        assert "samesite=lax" in attributes, cookies[name]
+        assert ("httponly" in attributes) is http_only, cookies[name]
+
+
+def test_behind_a_tls_proxy_redirect_off_and_x_forwarded_proto_trusted(host_env, gunicorn):
+    # gunicorn itself trusts X-Forwarded-Proto only from FORWARDED_ALLOW_IPS; here it
+    # does not, so what is seen is Django's TRUST_X_FORWARDED_PROTO alone.
+    env = {**prod(host_env), "SECURE_SSL_REDIRECT": "false", "TRUST_X_FORWARDED_PROTO": "true",
+           "FORWARDED_ALLOW_IPS": "10.255.255.1"}
+    server = gunicorn(env, workers=1)
+    plain = call("GET", server.url + "/health")
+    assert plain.status == 200  # no redirect: the proxy redirects
+    assert plain.header("Strict-Transport-Security") is None  # not over HTTPS
+    proxied = call("GET", server.url + "/health", headers=HTTPS)
+    assert proxied.status == 200
+    assert proxied.header("Strict-Transport-Security") == "max-age=63072000; includeSubDomains"
+
+
+def test_x_forwarded_proto_is_not_trusted_by_default(host_env, gunicorn):
+    env = {**prod(host_env), "SECURE_SSL_REDIRECT": "", "FORWARDED_ALLOW_IPS": "10.255.255.1"}
+    server = gunicorn(env, workers=1)
+    assert call("GET", server.url + "/health", headers=HTTPS).status == 301
+
+
+# --- check --deploy --------------------------------------------------------------------
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"SECURE_SSL_REDIRECT": "false", "TRUST_X_FORWARDED_PROTO": "true"},
+], ids=["https", "behind-proxy"])
+def test_check_deploy_passes_on_a_correct_prod_configuration(host_env, cli, extra):
+    result = cli("check", "--deploy", env={**host_env, **GOOD_PROD, **extra})
+    assert result.returncode == 0, result.output
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ({"MODE": "DEV"}, "openimis.W002"),
+    ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),
+    ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+    ({"CACHE_BACKEND": "locmem", "CACHE_URL": ""}, "openimis.W003"),
+], ids=["dev-mode", "no-redirect-no-proxy", "no-hsts", "rate-limit-not-shared"])
+def test_check_deploy_fails_on_a_wrong_configuration(host_env, cli, extra, problem):
+    result = cli("check", "--deploy", env={**host_env, **GOOD_PROD, **extra})
+    assert result.returncode != 0, result.output
+    assert problem in result.output
+
+
+# --- DEV ---------------------------------------------------------------------------------
+
+def test_dev_mode_has_debug_graphiql_console_email_and_no_prod_headers(host_env, gunicorn, cli):
+    result = cli("shell", "-c", "from django.conf import settings; from django.core.mail import "
+                 "send_mail; print(settings.DEBUG, settings.EMAIL_BACKEND); "
+                 "send_mail('hello', 'body-text', 'a@b.org', ['c@d.org'])", env=host_env)
+    assert "True django.core.mail.backends.console.EmailBackend" in result.stdout, result.output
+    assert "Subject: hello" in result.stdout and "body-text" in result.stdout
+
+    server = gunicorn(host_env, workers=1)
+    page = call("GET", server.url + "/graphql", headers={"Accept": "text/html"})
+    assert page.status == 200 and b"graphiql" in page.body.lower()
+    assert page.header("Content-Security-Policy") is None
+    assert call("GET", server.url + "/health").status == 200  # no SSL redirect
+    types = graphql(server, "{ __schema { queryType { name } } }").json()
+    assert types["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+# --- databases ----------------------------------------------------------------------------
+
+def test_db_variables_and_db_options_reach_postgresql(any_db_env, cli):
+    env = {**any_db_env, "DB_OPTIONS": json.dumps({"application_name": "openimis-options-test"})}
+    if "DB_NAME" in env:
+        env["DB_ENGINE"] = "postgresql"
+        sql = "SELECT current_database(), current_setting('application_name')"
+        expected = f"{env['DB_NAME']} openimis-options-test"
+    else:
+        env.pop("DB_OPTIONS")
+        sql = "SELECT 'sqlite', sqlite_version() IS NOT NULL"
+        expected = "sqlite 1"
+    result = cli("shell", "-c", "from django.db import connection; c = connection.cursor(); "
+                 f"c.execute({sql!r}); print(*c.fetchone()); print(connection.vendor)", env=env)
+    assert result.returncode == 0, result.output
+    vendor = "postgresql" if "DB_NAME" in env else "sqlite"
+    assert result.stdout.split("\n")[-3:-1] == [expected, vendor], result.output
+
+
+# --- logging ------------------------------------------------------------------------------
+
+def test_prod_logs_to_the_debug_log_files_including_500_tracebacks_and_queries(
+        host_env, gunicorn, tmp_path):
+    logs = {"DEBUG_LOG_FILE": str(tmp_path / "app.log"),
+            "DB_QUERIES_LOG_FILE": str(tmp_path / "queries.log")}
+    env = with_probe(prod(host_env, DJANGO_LOG_HANDLER="debug-log",
+                          DJANGO_DB_LOG_HANDLER="debug-log", DJANGO_MIGRATE="true", **logs))
+    server = gunicorn(env, workers=1)
+    assert_json_error(call("GET", server.url + "/probe/boom"), 500, graphql_shape=False)
+    assert graphql(server, "{ insurees { name } }").status == 200
+    server.stop()
+    app_log = (tmp_path / "app.log").read_text()
+    assert "Internal Server Error: /probe/boom" in app_log
+    assert "Traceback" in app_log and f"RuntimeError: {INTERNAL}" in app_log
+    assert 'FROM "openimis_insuree_insuree"' in (tmp_path / "queries.log").read_text()
+    assert "Internal Server Error" not in server.output  # went to the file, not the console
+
+
+def test_dev_logs_queries_to_the_console(host_env, gunicorn):
+    server = gunicorn({**host_env, "DJANGO_DB_LOG_HANDLER": "console", "DJANGO_MIGRATE": "true"},
+                      workers=1)
+    assert graphql(server, "{ insurees { name } }").status == 200
+    server.stop()
+    assert 'FROM "openimis_insuree_insuree"' in server.output
+
+
+# --- Sentry ---------------------------------------------------------------------------
+
+class _Collector(BaseHTTPRequestHandler):
+    """A stand-in for Sentry: keeps the body of every envelope it is sent."""
+
+    received: list[bytes] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        type(self).received.append(body)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_unexpected_exceptions_are_sent_to_sentry_when_sentry_dsn_is_set(host_env, gunicorn):
+    collector = ThreadingHTTPServer(("127.0.0.1", 0), type("C", (_Collector,), {"received": []}))
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    try:
+        dsn = f"http://publickey@127.0.0.1:{collector.server_port}/1"
+        env = with_probe(prod(host_env, SENTRY_DSN=dsn, DJANGO_MIGRATE="true"))
+        server = gunicorn(env, workers=1)
+        assert_json_error(call("GET", server.url + "/probe/boom"), 500)
+        masked = graphql(server, "{ probeBoom }").json()
+        assert masked["errors"][0]["message"] == "internal server error"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            seen = b"\n".join(collector.RequestHandlerClass.received)
+            if seen.count(INTERNAL.encode()) >= 2:
+                break
+            time.sleep(0.2)
+        assert b'"/probe/boom"' in seen or b"/probe/boom" in seen
+        assert b"RuntimeError" in seen and b"probeBoom" in seen, seen[:2000]
+    finally:
+        collector.shutdown()
+
+
+def test_sentry_dsn_without_sentry_sdk_is_a_clear_error(host_env, cli, tmp_path):
+    shadow = tmp_path / "no-sentry"
+    (shadow / "sentry_sdk").mkdir(parents=True)
+    (shadow / "sentry_sdk" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    env = {**host_env, "SENTRY_DSN": "http://k@127.0.0.1:9/1", "PYTHONPATH": str(shadow)}
+    one_line_refusal(cli("check", env=env), "SENTRY_DSN", "sentry-sdk is not installed",
+                     "openimis-host[sentry]")
