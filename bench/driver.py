@@ -2,9 +2,10 @@
 
     bench/run [--quick] [--parts boot,inprocess,rss]
 
-Every measurement alternates the two sides (host, hand-wired, hand-wired,
-host, ...) so that a slow drift of this shared machine falls on both alike.
-Figures are medians over the repetitions; see report.py for the targets.
+Every measurement alternates the sides (host, hand-wired, hand-wired, host,
+...; the in-process workers take turns sample by sample, see measure.py) so
+that the drift of this shared machine falls on all alike. Figures are medians
+over the repetitions; see report.py for the ratios and the targets.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def run_inprocess(plan: dict) -> dict:
     samples = {s.name: {n: {w: [] for w in WORKLOADS} for n in plan["inprocess_ns"]} for s in sides}
     for rep in range(plan["inprocess_workers"]):
         for n in plan["inprocess_ns"]:
-            result = measure.inprocess_lockstep(sides[rep % 3:] + sides[:rep % 3], n, WORKLOADS,
+            first = rep % len(sides)  # which worker boots (and samples) first
+            result = measure.inprocess_lockstep(sides[first:] + sides[:first], n, WORKLOADS,
                                                 plan["rounds"], plan["seconds"])
             for side, by_workload in result.items():
                 for workload, values in by_workload.items():
@@ -118,6 +120,13 @@ def versions() -> dict:
                                              "gunicorn", "pluggy")}
 
 
+def write_json(results: dict, path: str) -> None:
+    """The figures indented for reading; the raw samples (thousands of numbers) on one line."""
+    summary = json.dumps({k: v for k, v in results.items() if k != "raw"}, indent=2)
+    with open(path, "w") as out:
+        out.write(summary[:-2] + ',\n  "raw": ' + json.dumps(results["raw"]) + "\n}\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -154,8 +163,7 @@ def main() -> int:
 
     results = report.summarize(raw, info)
     print(report.table(results))
-    with open(args.output, "w") as out:
-        json.dump(results, out, indent=2)
+    write_json(results, args.output)
     log(f"wrote {args.output} ({info['seconds']} s)")
     return 0
 

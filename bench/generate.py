@@ -57,7 +57,7 @@ def module_files(name: str) -> dict[str, str]:
                 name = "{pkg}"
                 default_auto_field = "django.db.models.BigAutoField"
             ''',
-        "models.py": f'''
+        "models.py": '''
             from django.db import models
 
 
@@ -288,10 +288,12 @@ HANDWIRED_SETTINGS = '''
     LOGGING = {{
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {{"standard": {{"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}}}},
+        "formatters": {{"standard": {{
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}}}},
         "handlers": {{"console": {{"class": "logging.StreamHandler", "formatter": "standard"}}}},
         "root": {{"handlers": ["console"], "level": "ERROR"}},
-        "loggers": {{"django.db.backends": {{"handlers": [], "level": "WARNING", "propagate": False}}}},
+        "loggers": {{"django.db.backends": {{
+            "handlers": [], "level": "WARNING", "propagate": False}}}},
     }}
 '''
 
@@ -343,15 +345,17 @@ HANDWIRED_WSGI = '''
 def handwired_files(names: list[str]) -> dict[str, str]:
     """The hand-wired project for modules ``names``, in that order."""
     pkgs = [package(n) for n in names]
+    pairs = list(zip(names, pkgs, strict=True))
     files = {
         "__init__.py": "",
         "settings.py": _fill(
             HANDWIRED_SETTINGS, first=names[0], first_pkg=pkgs[0],
-            apps=_lines(f'"{p}.apps.{n.capitalize()}Config",' for p, n in zip(pkgs, names))),
+            apps=_lines(f'"{p}.apps.{n.capitalize()}Config",' for n, p in pairs)),
         "urls.py": _fill(
             HANDWIRED_URLS,
-            includes=_lines(f'path("{n}/", include("{p}.urls")),' for n, p in zip(names, pkgs))),
-        "schema.py": _fill(HANDWIRED_SCHEMA, imports=_lines((f"import {p}.schema" for p in pkgs), ""),
+            includes=_lines(f'path("{n}/", include("{p}.urls")),' for n, p in pairs)),
+        "schema.py": _fill(HANDWIRED_SCHEMA,
+                           imports=_lines((f"import {p}.schema" for p in pkgs), indent=""),
                            bases=_lines(f"{p}.schema.Query," for p in pkgs)),
         "wsgi.py": _fill(HANDWIRED_WSGI),
     }

@@ -50,7 +50,8 @@ def _run(args: list[str], side: Side, n: int, timeout: float) -> str:
                               stderr=err, timeout=timeout, text=True)
     if proc.returncode != 0:
         tail = log.read_text(errors="replace")[-4000:]
-        raise Failed(f"{side.name} N={n}: {' '.join(args[:3])}... exited {proc.returncode}:\n{tail}")
+        raise Failed(f"{side.name} N={n}: {' '.join(args[:3])}... "
+                     f"exited {proc.returncode}:\n{tail}")
     return proc.stdout
 
 
@@ -103,7 +104,7 @@ class _Worker:
 
 def inprocess_lockstep(sides: tuple[Side, ...], n: int, workloads: list[str], rounds: int,
                        seconds: float) -> dict:
-    """Seconds per request, ``{side: {workload: [{wall, cpu} per round]}}``, from lock-stepped workers.
+    """Seconds per request from lock-stepped workers: ``{side: {workload: [{wall, cpu}, ...]}}``.
 
     One worker per side is started (one after the other, so their boots do
     not compete). Each round then samples every workload on every side back
@@ -189,7 +190,7 @@ def worker_rss(side: Side, n: int, requests: int) -> dict:
                 raise Failed(f"gunicorn ({side.name}, N={n}) did not answer within 180 s")
             time.sleep(0.2)
         last = f"m{n:03d}"
-        expected = {f"/m001/ping/": 200, f"/{last}/ping/": 200, "/m001/api/": 200,
+        expected = {"/m001/ping/": 200, f"/{last}/ping/": 200, "/m001/api/": 200,
                     "/m001/fail/": 409}
         for _ in range(requests):
             for path, status in expected.items():

@@ -26,10 +26,9 @@ from configs import BUILD, HANDWIRED, HOST, workdir
 
 def child(n: int, workload: str, rounds: int, seconds: float) -> None:
     import django
+    import inprocess
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
-
-    import inprocess
 
     django.setup()
     full = list(settings.MIDDLEWARE)
@@ -68,7 +67,7 @@ def child(n: int, workload: str, rounds: int, seconds: float) -> None:
           f"of {count} requests")
     print(f"  {'stack':<45} {'us/request':>10} {'saving (paired median)':>24}")
     for name, values in samples.items():
-        saving = median(b - v for b, v in zip(base, values)) * 1e6
+        saving = median(b - v for b, v in zip(base, values, strict=True)) * 1e6
         print(f"  {name:<45} {median(values) * 1e6:>10.1f} {saving:>24.1f}")
     for name in broken:
         print(f"  {name:<45} {'(the response changes: not comparable)':>35}")

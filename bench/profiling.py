@@ -41,14 +41,13 @@ def child(n: int, target: str, count: int, lines: int) -> None:
         from graphene_django.settings import graphene_settings
 
         django.setup()
-        get_resolver().url_patterns
-        graphene_settings.SCHEMA.graphql_schema
+        get_resolver().url_patterns  # noqa: B018  loads the URLconf
+        graphene_settings.SCHEMA.graphql_schema  # noqa: B018  builds it
         profile.disable()
     else:
         import django
-        from django.core.wsgi import get_wsgi_application
-
         import inprocess
+        from django.core.wsgi import get_wsgi_application
 
         django.setup()
         method, path, body, _, _ = inprocess.workloads(n)[target]

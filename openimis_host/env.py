@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+import dotenv
 import environs
 
 from .errors import ConfigError
@@ -25,8 +26,9 @@ class Environment:
         if env_file and not path.exists():
             raise ConfigError(f"OPENIMIS_ENV_FILE={env_file!r} does not exist")
         if path.is_file():
-            # The process environment wins over the file, as operators expect.
-            self._env.read_env(str(path), recurse=False, override=False)
+            # Into os.environ, where every read below looks (environs' read_env keeps
+            # the values to itself). The process environment wins over the file.
+            dotenv.load_dotenv(path, override=False)
 
     def _read(self, kind: str, name: str, default, expected: str, **kwargs):
         try:

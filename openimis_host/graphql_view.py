@@ -82,7 +82,9 @@ class HostGraphQLView(GraphQLView):
         cached = lru_cache(maxsize=size)(parse_and_validate) if size else parse_and_validate
 
         def documents(query: str):
-            return cached(query) if len(query) <= CACHEABLE_QUERY_LENGTH else parse_and_validate(query)
+            if len(query) > CACHEABLE_QUERY_LENGTH:
+                return parse_and_validate(query)
+            return cached(query)
 
         view_class = type(cls.__name__, (cls,), {"documents": staticmethod(documents)})
         return view_class.as_view(schema=schema, **kwargs)
@@ -105,10 +107,9 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
-        token = getattr(request, "openimis_jwt_cookie", None)
+        token = getattr(request, "openimis_jwt_cookie", None)  # set by the tokenAuth mutation
         if token is not None:
-            value, exp = token
-            response.set_cookie(settings.JWT_COOKIE_NAME, value, max_age=settings.JWT_EXPIRATION,
+            response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
                                 secure=settings.JWT_COOKIE_SECURE, httponly=True,
                                 samesite=settings.JWT_COOKIE_SAMESITE)
         return response

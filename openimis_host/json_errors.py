@@ -51,6 +51,12 @@ def permission_denied(request, exception=None):
     return error_response(request, 403, "permission_denied", "permission denied")
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a cookie-authenticated POST without a valid CSRF token."""
+    return error_response(request, 403, "csrf_failed", "CSRF verification failed; send the "
+                          "CSRF token, or authenticate with Authorization: Bearer")
+
+
 def not_found(request, exception=None):
     """handler404."""
     return error_response(request, 404, "not_found", f"no endpoint at {request.path}")

@@ -48,6 +48,9 @@ class Module:
     hooks: dict = field(default_factory=dict)
     contributions: dict = field(default_factory=dict)  # what it gave, for people (JSON)
     results: dict = field(default_factory=dict)  # what its hooks returned, for assembly
+    # Where an installed module comes from (None for one registered in-process).
+    ep: metadata.EntryPoint | None = field(default=None, repr=False)
+    dist: metadata.Distribution | None = field(default=None, repr=False)
 
     def problem(self, what: str, fix: str) -> Problem:
         return Problem(self.name, self.distribution, self.version, what, fix)
@@ -183,7 +186,7 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
             # A module author testing their own, also pip-installed, module: the
             # registered object is the one under test; the metadata stays real.
             module.distribution, module.version = installed.distribution, installed.version
-            module._dist = installed._dist
+            module.dist = installed.dist
         found[name] = module
 
     known = set(found) | set(clashes)
@@ -241,8 +244,9 @@ def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
             distribution=dist.metadata["Name"] if dist else None,
             version=dist.version if dist else None,
             entry_point=f"{ep.name} = {ep.value}",
+            ep=ep,
+            dist=dist,
         )
-        module._ep, module._dist = ep, dist
         if ep.name in found and found[ep.name].distribution == module.distribution:
             continue  # the same distribution seen twice on sys.path
         if ep.name in clashes:
@@ -255,7 +259,7 @@ def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
 
 
 def _requirements(module: Module) -> list[Requirement]:
-    dist = getattr(module, "_dist", None)
+    dist = module.dist
     reqs = []
     for line in (dist.requires or []) if dist else []:
         try:
@@ -288,7 +292,7 @@ def _load(host: Host, module: Module) -> None:
         host.fail(module, f"the entry point name '{module.name}' is not a Python identifier",
                   "rename the entry point in [project.entry-points.\"openimis.modules\"]")
         return
-    ep = getattr(module, "_ep", None)
+    ep = module.ep
     if ep is not None:
         # Import, then look the attribute up, as ep.load() does; done in two steps so
         # that an AttributeError raised by the module's own code is not blamed on

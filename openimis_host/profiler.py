@@ -52,8 +52,9 @@ class ProfilerMiddleware:
             profiler.disable()
         profiler.create_stats()
         if _flag(request, "download"):
-            return HttpResponse(marshal.dumps(profiler.stats), content_type="application/octet-stream",
-                                headers={"Content-Disposition": 'attachment; filename="profile.prof"'})
+            return HttpResponse(
+                marshal.dumps(profiler.stats), content_type="application/octet-stream",
+                headers={"Content-Disposition": 'attachment; filename="profile.prof"'})
         report = io.StringIO()
         stats = pstats.Stats(profiler, stream=report)
         stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(REPORT_LINES)

@@ -15,8 +15,7 @@ from openimis_host.assembly import middleware as middleware_assembly
 from openimis_host.assembly import settings as settings_assembly
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
-from openimis_host.security import keys
-from openimis_host.security import ratelimit_settings
+from openimis_host.security import keys, ratelimit_settings
 
 env = Environment()
 
@@ -134,6 +133,7 @@ PERMISSIONS_POLICY = env.str("PERMISSIONS_POLICY", "geolocation=(), microphone=(
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = not DEBUG
+CSRF_FAILURE_VIEW = "openimis_host.json_errors.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a request to be hard-coded into browsers; the seed's header omits it.
     "security.W021",
@@ -147,10 +147,11 @@ SILENCED_SYSTEM_CHECKS = [
 # jwt_private_key.pem/jwt_public_key.pem in JWT_KEYS_DIR), else HS256 with SECRET_KEY.
 JWT_KEYS_DIR = env.str("JWT_KEYS_DIR", "keys")
 _jwt = keys.load_jwt_keys(secret_key=SECRET_KEY, keys_dir=JWT_KEYS_DIR,
-                          private_pem=env.str("JWT_PRIVATE_KEY"), public_pem=env.str("JWT_PUBLIC_KEY"),
+                          private_pem=env.str("JWT_PRIVATE_KEY"),
+                          public_pem=env.str("JWT_PUBLIC_KEY"),
                           password=env.str("JWT_PRIVATE_KEY_PASSWORD"))
-JWT_ALGORITHM, JWT_SIGNING_KEY, JWT_VERIFYING_KEY, JWT_KEYS_SOURCE = (
-    _jwt.algorithm, _jwt.signing_key, _jwt.verifying_key, _jwt.source)
+JWT_ALGORITHM, JWT_SIGNING_KEY, JWT_VERIFYING_KEY = (
+    _jwt.algorithm, _jwt.signing_key, _jwt.verifying_key)
 JWT_EXPIRATION = env.int("JWT_EXPIRATION", 24 * 3600, minimum=1)  # seconds
 JWT_COOKIE_NAME = "JWT"
 JWT_COOKIE_SECURE = not DEBUG
@@ -311,7 +312,8 @@ GRAPHENE = {"SCHEMA": "openimis_host.assembly.graphql.schema"}
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minimum=0)
 
 # --- GraphQL limits (graphql_limits.py) ----------------------------------------------
-GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 15, minimum=0)  # 0: no limit
+# 0: no limit. GraphiQL's introspection query is 15 deep.
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 20, minimum=0)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", DEBUG)  # __schema/__type queries
 
 # --- modules -------------------------------------------------------------------

@@ -104,9 +104,12 @@ def openimis_scheduled_tasks():
     """Periodic jobs, as a ``list[plugins_spec.ScheduledTask]``.
 
     Called after Django setup. Each task is registered as ``<module>.<name>``
-    and run by ``openimis-host scheduler`` (or by the web process when
-    ``SCHEDULER_AUTOSTART`` is true). A record that does not hold together is
-    reported at boot.
+    and run by ``openimis-host scheduler`` (or by a gunicorn worker when
+    ``SCHEDULER_AUTOSTART`` is true), or by Celery workers with
+    ``SCHEDULER_BACKEND=celery``: the same function on either backend, once per
+    tick in the whole deployment, and never overlapping itself beyond
+    ``max_instances``. A task that raises is logged and recorded as failed. A
+    record that does not hold together is reported at boot.
     """
 
 

@@ -36,7 +36,8 @@ HOST_VARS = ("MODE", "SITE_ROOT", "SECRET_KEY", "NO_DATABASE", "SCHEDULER_AUTOST
 
 def clean_environ() -> dict:
     return {k: v for k, v in os.environ.items()
-            if not (k.startswith(("OPENIMIS_", "DB_", "RATELIMIT_", "CACHE_", "JWT_"))
+            if not (k.startswith(("OPENIMIS_", "DB_", "RATELIMIT_", "CACHE_", "JWT_",
+                                  "SCHEDULER_", "CELERY_"))
                     or k in HOST_VARS)}
 
 

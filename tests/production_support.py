@@ -57,12 +57,18 @@ PROBE_FILES = {
             raise RuntimeError("{INTERNAL}")
 
 
+        def plain_whoami(request):
+            # A plain Django view: Django's CSRF check applies to its POSTs.
+            return JsonResponse({{"user": request.user.get_username() or None}})
+
+
         @api_view(["GET", "POST"])
         def whoami(request):
             return Response({{"user": request.user.get_username() or None, "data": request.data}})
 
 
-        urlpatterns = [path("boom", boom), path("drf-boom", drf_boom), path("whoami", whoami)]
+        urlpatterns = [path("boom", boom), path("drf-boom", drf_boom), path("whoami", whoami),
+                       path("plain-whoami", plain_whoami)]
         """,
     "openimis_probe/schema.py": f"""\
         import os

@@ -92,7 +92,7 @@ def runs(env: dict, what: str = "tick") -> list[tuple[int, float]]:
 
 
 def wait_for(predicate, timeout: float, what: str, procs=()):
-    """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    """Poll ``predicate`` until it returns something truthy; fail naming ``what`` on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -108,7 +108,8 @@ def assert_once_per_tick(env: dict, start: float, end: float, what: str = "tick"
     window = [(pid, t) for pid, t in runs(env, what) if start <= t < end]
     seconds = [math.floor(t) for _, t in window]
     doubled = sorted({s for s in seconds if seconds.count(s) > 1})
-    assert not doubled, f"ticks run more than once: {[w for w in window if math.floor(w[1]) in doubled]}"
+    twice = [w for w in window if math.floor(w[1]) in doubled]
+    assert not doubled, f"ticks run more than once: {twice}"
     assert len(window) >= (end - start) - 2, f"ticks missing in {end - start:.1f}s: {window}"
     return window
 
@@ -119,7 +120,7 @@ def holder(env: dict) -> int:
 
 
 class Proc:
-    """A long-running ``openimis-host`` command (scheduler, celery ...) with its output in a file."""
+    """A long-running ``openimis-host`` command (scheduler, celery) with its output in a file."""
 
     def __init__(self, name: str, args: list[str], env: dict, cwd: Path):
         self.name = name

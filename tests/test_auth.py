@@ -7,11 +7,25 @@ from __future__ import annotations
 
 import jwt
 import pytest
-
 from conftest import build_dist, with_dists
-from production_support import (SECRET, USER, assert_json_error, bearer, call, claims,
-                                graphql, hs256_token, login, migrate_and_create_user, prod,
-                                rsa_pair, tampered, token_of, unsigned_token, with_probe)
+from production_support import (
+    SECRET,
+    USER,
+    assert_json_error,
+    bearer,
+    call,
+    claims,
+    graphql,
+    hs256_token,
+    login,
+    migrate_and_create_user,
+    prod,
+    rsa_pair,
+    tampered,
+    token_of,
+    unsigned_token,
+    with_probe,
+)
 
 WHOAMI = "{ probeWhoami }"
 
@@ -60,6 +74,11 @@ def test_hs256_token_from_the_mutation_works_for_graphql_and_drf(any_db_env, gun
     # A JWT request needs no CSRF token, unlike a session-authenticated one.
     posted = call("POST", server.url + "/probe/whoami", {"x": 1}, headers=bearer(token))
     assert posted.status == 200 and posted.json() == {"user": USER, "data": {"x": 1}}
+    plain = call("POST", server.url + "/probe/plain-whoami", {}, headers=bearer(token))
+    assert plain.status == 200 and plain.json() == {"user": USER}
+    # Without the header, Django's CSRF check refuses the POST, with a JSON body.
+    refused = call("POST", server.url + "/probe/plain-whoami", {})
+    assert assert_json_error(refused, 403, graphql_shape=False)["code"] == "csrf_failed"
     assert call("GET", server.url + "/probe/whoami").json()["user"] is None
 
 
@@ -151,6 +170,10 @@ def test_the_jwt_cookie_authenticates_and_a_bad_one_is_ignored(host_env, gunicor
     server = serve(host_env, gunicorn, tmp_path)
     cookie = login(server).cookies()["JWT"].split(";")[0]  # "JWT=<token>"
     assert whoami(server, {"Cookie": cookie}) == USER
+    assert drf_whoami(server, {"Cookie": cookie}).json()["user"] == USER
+    # A POST authenticated by the cookie alone must pass the CSRF check (not so with Bearer).
+    forged = call("POST", server.url + "/probe/whoami", {}, headers={"Cookie": cookie})
+    assert assert_json_error(forged, 403, graphql_shape=False)["detail"].startswith("CSRF")
     expired = jwt.encode(claims(exp_in=-10), SECRET, algorithm="HS256")
     # Anonymous, not 401: a browser with an expired cookie must still be able to log in.
     assert whoami(server, {"Cookie": f"JWT={expired}"}) is None

@@ -8,9 +8,15 @@ from __future__ import annotations
 import pstats
 
 import pytest
-
-from production_support import (INTERNAL, assert_json_error, call, graphql, mode_env, prod,
-                                with_probe)
+from production_support import (
+    INTERNAL,
+    assert_json_error,
+    call,
+    graphql,
+    mode_env,
+    prod,
+    with_probe,
+)
 
 LIMIT_BYTES = 4000
 MAX_DEPTH = 5

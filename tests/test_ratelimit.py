@@ -9,7 +9,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from production_support import assert_json_error, call, graphql, mode_env, with_probe
 
 REDIS = {"CACHE_BACKEND": "redis", "CACHE_URL": "redis://127.0.0.1:6379/0"}

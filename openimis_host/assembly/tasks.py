@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from django.utils.module_loading import import_string
 
 from plugins_spec import ScheduledTask
 
-_tasks: dict[str, "Task"] = {}
+_tasks: dict[str, Task] = {}
 _GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 

@@ -39,7 +39,7 @@ log = logging.getLogger("openimis_host.scheduler")
 
 
 class TaskSchedule(BaseSchedule):
-    """A beat schedule that asks the task's own trigger, so both backends tick at the same instants."""
+    """A beat schedule that asks the task's own trigger: both backends tick at the same instants."""
 
     def __init__(self, task: Task, app=None):
         self.task = task
@@ -114,7 +114,10 @@ class LockedScheduler(Scheduler):
         self._term += 1
 
     def _lost(self):
-        log.warning("beat: %s no longer holds the scheduler lock", runner_name())
+        if self._elector.stopping:
+            log.info("beat: %s stops and hands the scheduler lock over", runner_name())
+        else:
+            log.warning("beat: %s lost the scheduler lock; another beat takes over", runner_name())
 
 
 def make_app() -> Celery:
@@ -162,7 +165,8 @@ def check_broker(app: Celery, attempts: int = 3) -> None:
         conn.ensure_connection(max_retries=attempts, interval_start=1, interval_step=1,
                                interval_max=2, timeout=5)
     except Exception as exc:
-        raise ConfigError(f"cannot reach the Celery broker at {url}: {exc}; check "
+        reason = str(exc).rstrip(".")
+        raise ConfigError(f"cannot reach the Celery broker at {url}: {reason}; check "
                           "CELERY_BROKER_URL and that the broker is running") from None
     finally:
         conn.release()

@@ -42,7 +42,7 @@ class EmbeddedScheduler:
         self.aps.shutdown(wait=wait)
 
     def _acquired(self) -> None:
-        log.info("scheduler: %s holds the scheduler lock and runs %d task(s)",
+        log.info("%s holds the scheduler lock and runs %d task(s)",
                  runner_name(), len(self.tasks))
         for task in self.tasks.values():
             self.aps.add_job(
@@ -54,8 +54,11 @@ class EmbeddedScheduler:
                 misfire_grace_time=None)
 
     def _lost(self) -> None:
-        log.warning("scheduler: %s no longer holds the scheduler lock; another process "
-                    "takes over", runner_name())
+        if self.elector.stopping:
+            log.info("%s stops and hands the scheduler lock over", runner_name())
+        else:
+            log.warning("%s lost the scheduler lock; another process takes over",
+                        runner_name())
         self.aps.remove_all_jobs()
 
     def _run(self, task: Task) -> None:
@@ -71,10 +74,10 @@ def run_foreground(stop) -> None:
     history.require_tables()
     scheduler = EmbeddedScheduler()
     for task in scheduler.tasks.values():
-        log.info("scheduler: %s (%s)", task.id, task.schedule)
+        log.info("task %s: %s", task.id, task.schedule)
     if not scheduler.tasks:
-        log.warning("scheduler: no module has scheduled tasks; waiting anyway")
-    log.info("scheduler: %s is waiting for the scheduler lock", runner_name())
+        log.warning("no module has scheduled tasks; waiting anyway")
+    log.info("%s is waiting for the scheduler lock", runner_name())
     scheduler.start()
     try:
         stop.wait()
@@ -94,7 +97,7 @@ def autostart() -> None:
         _autostarted.start()
     except Exception as exc:  # a scheduler that cannot start must not take the web down
         _autostarted = None
-        log.error("scheduler: not started in %s (SCHEDULER_AUTOSTART): %s", runner_name(), exc)
+        log.error("scheduler not started in %s (SCHEDULER_AUTOSTART): %s", runner_name(), exc)
 
 
 def autostop() -> None:

@@ -40,7 +40,7 @@ def run(task: Task, trigger: str = "schedule"):
 
 @contextmanager
 def _slot(task: Task):
-    """Hold one of the task's ``max_instances`` run slots (locks), or yield None if all are taken."""
+    """Hold one of the task's ``max_instances`` run slots (locks); yield None if all are taken."""
     for number in range(task.record.max_instances):
         lock = database_lock(f"task {task.id} #{number}")
         if lock.acquire():
@@ -125,7 +125,8 @@ def require_tables() -> None:
     try:
         names = set(connection.introspection.table_names())
     except Exception as exc:
-        raise ConfigError(f"the database is not reachable: {type(exc).__name__}: {exc}".strip())
+        raise ConfigError(
+            f"the database is not reachable: {type(exc).__name__}: {exc}".strip()) from None
     missing = [m._meta.db_table for m in (TaskRun, SchedulerLease) if m._meta.db_table not in names]
     if missing:
         raise ConfigError(f"the scheduler's tables do not exist ({', '.join(missing)}): "

@@ -21,8 +21,8 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -119,10 +119,13 @@ class AdvisoryLock(Lock):
         return bool(got)
 
     def _renew(self) -> bool:
-        # The lock lives as long as its connection does: a working connection means it is held.
+        # The lock lives as long as its session; ask the server that this session still has it.
         with self._cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND objsubid = 1"
+                " AND ((classid::bigint << 32) | objid::bigint) = %s)", [self.key])
+            return bool(cursor.fetchone()[0])
 
     def _release(self) -> None:
         self._discard()
@@ -194,7 +197,8 @@ class Elector:
     """A daemon thread that keeps competing for ``lock`` and reports when it changes hands.
 
     ``on_acquired()`` runs when this process takes the lock, ``on_lost()`` when
-    it loses it or :meth:`stop` gives it up; both in the elector's thread.
+    it loses it or :meth:`stop` gives it up (then :attr:`stopping` is true);
+    both in the elector's thread.
     """
 
     def __init__(self, lock: Lock, on_acquired: Callable[[], None],
@@ -204,6 +208,10 @@ class Elector:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"lock {lock.name}", daemon=True)
         self._last_error = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def start(self) -> None:
         self._thread.start()

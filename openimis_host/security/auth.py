@@ -4,20 +4,23 @@
   plain Django views see ``request.user``). A bad Bearer token is answered with
   401: the client sent it on purpose. A bad JWT *cookie* is ignored (the request
   is anonymous), so a browser holding an expired cookie can still log in again.
+  A request authenticated by the Bearer header skips Django's CSRF check: a
+  browser never adds that header by itself, so another site cannot forge it.
 - :class:`JWTAuthentication` is the same for DRF views, which authenticate on
-  their own; it exempts JWT requests from the CSRF check that DRF's
-  SessionAuthentication would apply.
+  their own. Like DRF's SessionAuthentication it applies the CSRF check to a
+  request authenticated by the cookie, and not to one with the Bearer header.
 
-The cookie is set by the ``tokenAuth`` mutation (see ``graphql.py``). Its CSRF
-defence is ``SameSite=Lax``: browsers do not send it on cross-site POSTs, and
-the GraphQL endpoint runs mutations only for POST.
+The cookie is set by the ``tokenAuth`` mutation (see ``graphql.py``). On the
+GraphQL endpoint, which is CSRF-exempt like openIMIS's, its CSRF defence is
+``SameSite=Lax``: browsers do not send it on cross-site POSTs, and mutations
+run only for POST.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..json_errors import error_response
@@ -43,10 +46,15 @@ def authenticate(request):
     return cached
 
 
-def _authenticate(request):
+def _bearer(request) -> str | None:
     scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() == "bearer":
-        return _user(verify(token.strip()))
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _authenticate(request):
+    token = _bearer(request)
+    if token is not None:
+        return _user(verify(token))
     cookie = request.COOKIES.get(settings.JWT_COOKIE_NAME)
     if cookie:
         try:
@@ -85,6 +93,8 @@ class BearerTokenMiddleware:
             return unauthorized(request, exc)
         if user is not None:
             request.user = user
+            if _bearer(request) is not None:
+                request._dont_enforce_csrf_checks = True  # honoured by CsrfViewMiddleware
         return self.get_response(request)
 
 
@@ -96,7 +106,11 @@ class JWTAuthentication(BaseAuthentication):
             user = authenticate(request._request)
         except InvalidToken as exc:
             raise AuthenticationFailed(exc.message, code=exc.code) from None
-        return (user, None) if user is not None else None
+        if user is None:
+            return None
+        if _bearer(request._request) is None:  # the cookie: a browser sends it by itself
+            SessionAuthentication().enforce_csrf(request)
+        return (user, None)
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (not 403) to an unauthenticated request.

@@ -32,5 +32,5 @@ class TokenAuth(graphene.Mutation):
             raise GraphQLError("invalid username or password",
                                extensions={"code": "invalid_credentials"})
         token, exp = tokens.issue(user)
-        request.openimis_jwt_cookie = (token, exp)  # set on the response by the GraphQL view
+        request.openimis_jwt_cookie = token  # set on the response by the GraphQL view
         return TokenAuth(token=token, exp=exp)

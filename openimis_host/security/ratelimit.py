@@ -41,11 +41,12 @@ def _check(request):
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # the cache is down or timed out (redis, memcached, ... errors)
+        cache = settings.RATELIMIT_CACHE
         if settings.RATELIMIT_SKIP_TIMEOUT:
-            log.warning("rate limit not applied: cache %r failed: %s", settings.RATELIMIT_CACHE, exc)
+            log.warning("rate limit not applied: cache %r failed: %s", cache, exc)
             return None
-        log.error("request refused: the rate-limit cache %r failed: %s (RATELIMIT_SKIP_TIMEOUT=true "
-                  "lets requests through instead)", settings.RATELIMIT_CACHE, exc)
+        log.error("request refused: the rate-limit cache %r failed: %s "
+                  "(RATELIMIT_SKIP_TIMEOUT=true lets requests through instead)", cache, exc)
         return error_response(request, 503, "rate_limit_unavailable",
                               "the rate limit cannot be checked right now; try again later",
                               headers={"Retry-After": "5"})

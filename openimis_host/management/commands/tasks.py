@@ -1,4 +1,4 @@
-"""``openimis-host tasks``: every scheduled task with its last run; ``tasks run <id>`` runs one now."""
+"""``openimis-host tasks``: every scheduled task and its last run; ``tasks run <id>`` runs one."""
 
 import json
 import sys
@@ -81,9 +81,10 @@ class Command(BaseCommand):
         lines = [(r["module"], r["id"], r["schedule"], _local(r["next_run"]),
                   _local(r["last_run"] and r["last_run"]["started"]),
                   r["last_run"]["outcome"] if r["last_run"] else "-") for r in rows]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
+        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
         for line in [header] + lines:
-            self.stdout.write("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+            cells = (str(x).ljust(w) for x, w in zip(line, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())
         for r in rows:
             last = r["last_run"]
             if last and last["outcome"] in ("failed", "interrupted"):
