@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import dotenv
-import environs
 
 from .errors import ConfigError
 
@@ -21,7 +20,7 @@ class Environment:
     """Typed access to environment variables; raises :class:`ConfigError` on a bad value."""
 
     def __init__(self, env_file: str | None = None):
-        self._env = environs.Env()
+        self._env = None  # an environs.Env, made on the first typed read
         path = Path(env_file or os.environ.get("OPENIMIS_ENV_FILE") or Path.cwd() / ".env")
         if env_file and not path.exists():
             raise ConfigError(f"OPENIMIS_ENV_FILE={env_file!r} does not exist")
@@ -31,6 +30,12 @@ class Environment:
             dotenv.load_dotenv(path, override=False)
 
     def _read(self, kind: str, name: str, default, expected: str, **kwargs):
+        # Imported here: environs pulls in marshmallow, a tenth of a small host's
+        # boot, and most deployments set no typed variable at all.
+        import environs
+
+        if self._env is None:
+            self._env = environs.Env()
         try:
             return getattr(self._env, kind)(name, default, **kwargs)
         except environs.EnvError:

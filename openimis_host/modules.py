@@ -32,6 +32,9 @@ POLICIES = ("fail", "skip")
 
 LOADED, DISABLED, FAILED = "loaded", "disabled", "failed"
 
+#: The hooks of the contract, by name.
+HOOK_NAMES = tuple(sorted(n for n in vars(hookspecs) if n.startswith("openimis_")))
+
 
 @dataclass
 class Module:
@@ -326,23 +329,21 @@ def _load(host: Host, module: Module) -> None:
         host.fail(module, f"its hooks do not match the contract: {exc}",
                   "compare the hook signatures with plugins_spec.hookspecs (hooks take no arguments)")
         return
-    for caller in host.pm.get_hookcallers(module.plugin) or []:
-        impl = next(i for i in caller.get_hookimpls() if i.plugin is module.plugin)
-        if caller.spec is None:
-            host.fail(module, f"it implements '{caller.name}', which is not a hook of the contract",
-                      "rename it to one of: " + ", ".join(_hook_names()))
-        else:
-            module.hooks[caller.name] = impl.function
+    # pluggy accepted the plugin; look its hooks up directly (get_hookcallers
+    # walks every hook of every plugin, quadratic over hundreds of modules).
     for attr in dir(module.plugin):
-        if attr in _hook_names() and attr not in module.hooks and module.status == LOADED:
+        is_impl = host.pm.parse_hookimpl_opts(module.plugin, attr) is not None
+        if is_impl and attr in HOOK_NAMES:
+            module.hooks[attr] = getattr(module.plugin, attr)
+        elif is_impl:
+            host.fail(module, f"it implements '{attr}', which is not a hook of the contract",
+                      "rename it to one of: " + ", ".join(HOOK_NAMES))
+        elif attr in HOOK_NAMES:
             host.fail(module, f"'{attr}' is defined without @hookimpl, so it would never be called",
                       "decorate it with @plugins_spec.hookimpl")
     if module.status != LOADED:
         host.pm.unregister(module.plugin)
 
-
-def _hook_names() -> list[str]:
-    return sorted(n for n in vars(hookspecs) if n.startswith("openimis_"))
 
 
 def _ordered(host: Host) -> list[Module]:

@@ -35,7 +35,8 @@ class ProfilerMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _flag(request, "prof"):
+        # The substring test spares every other request building request.GET.
+        if "prof" not in request.META.get("QUERY_STRING", "") or not _flag(request, "prof"):
             return self.get_response(request)
         if not settings.DEBUG:
             return error_response(request, 403, "profiler_disabled",

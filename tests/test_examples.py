@@ -174,3 +174,13 @@ def test_cli_run_in_another_directory_uses_that_directory_for_sqlite(tmp_path, h
     result = run_cli("migrate", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.output
     assert (tmp_path / "db.sqlite3").exists()
+
+
+def test_reverse_and_resolve_agree_on_module_urls_under_site_root(host_env, cli):
+    result = cli("shell", "-c", "from django.urls import resolve, reverse; "
+                 "url = reverse('insuree:insuree', args=['42']); m = resolve(url); "
+                 "print(url, m.route, m.namespace, m.url_name, m.kwargs)",
+                 env={**host_env, "SITE_ROOT": "api"})
+    assert result.stdout.splitlines()[-1] == (
+        "/api/insuree/insurees/42 api/insuree/insurees/<str:number> insuree insuree "
+        "{'number': '42'}"), result.output

@@ -44,17 +44,20 @@ class ModuleRoutes(URLResolver):
                     for name, patterns in mounts.items()]
         super().__init__(RoutePattern(site_root), includes)
         self._site_root = site_root
-        # One resolver per module, each holding only that module's include.
-        self._by_name = {name: URLResolver(RoutePattern(site_root), [inc])
-                         for name, inc in zip(mounts, includes)}
+        self._by_name = dict(zip(mounts, includes, strict=True))
 
     def resolve(self, path):
         path = str(path)
         rest = path[len(self._site_root):] if path.startswith(self._site_root) else None
-        resolver = self._by_name.get(rest.partition("/")[0]) if rest is not None else None
-        if resolver is None:
+        include = self._by_name.get(rest.partition("/")[0]) if rest is not None else None
+        if include is None:
             raise Resolver404({"tried": [], "path": path})
-        return resolver.resolve(path)
+        # The SITE_ROOT prefix captures nothing and this resolver has no namespace,
+        # so the include's match is ours once the include's own prefix joins its
+        # route, as URLResolver.resolve would do (the root resolver adds SITE_ROOT).
+        match = include.resolve(rest)
+        match.route = self._join_route(str(include.pattern), match.route)
+        return match
 
 
 def routes(host, site_root: str) -> ModuleRoutes:

@@ -6,7 +6,6 @@ import graphene
 from django.contrib.auth import authenticate
 from graphql import GraphQLError
 
-from . import tokens
 
 
 class TokenAuth(graphene.Mutation):
@@ -31,6 +30,8 @@ class TokenAuth(graphene.Mutation):
             # The same answer for an unknown user and a wrong password.
             raise GraphQLError("invalid username or password",
                                extensions={"code": "invalid_credentials"})
+        from . import tokens  # PyJWT and cryptography: ~30 ms of boot, paid on first login
+
         token, exp = tokens.issue(user)
         request.openimis_jwt_cookie = token  # set on the response by the GraphQL view
         return TokenAuth(token=token, exp=exp)
