@@ -38,6 +38,9 @@ def on_starting(server):
         call_command("migrate", interactive=False, verbosity=1)
     if settings.MODE == "DEV":
         server.log.warning("MODE=DEV: DEBUG is on; set MODE=PROD for a deployment")
+    # Imported lazily by the token code; importing it here lets every worker
+    # share the master's copy instead of loading its own on the first token.
+    import jwt  # noqa: F401
 
 
 def pre_fork(server, worker):

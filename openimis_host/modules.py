@@ -32,6 +32,9 @@ POLICIES = ("fail", "skip")
 
 LOADED, DISABLED, FAILED = "loaded", "disabled", "failed"
 
+#: The attribute pluggy's hookimpl marker sets on a function.
+IMPL_MARKER = f"{plugins_spec.PROJECT_NAME}_impl"
+
 #: The hooks of the contract, by name.
 HOOK_NAMES = tuple(sorted(n for n in vars(hookspecs) if n.startswith("openimis_")))
 
@@ -54,6 +57,7 @@ class Module:
     # Where an installed module comes from (None for one registered in-process).
     ep: metadata.EntryPoint | None = field(default=None, repr=False)
     dist: metadata.Distribution | None = field(default=None, repr=False)
+    requires_dist: tuple[str, ...] = field(default=(), repr=False)  # its Requires-Dist lines
 
     def problem(self, what: str, fix: str) -> Problem:
         return Problem(self.name, self.distribution, self.version, what, fix)
@@ -189,7 +193,7 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
             # A module author testing their own, also pip-installed, module: the
             # registered object is the one under test; the metadata stays real.
             module.distribution, module.version = installed.distribution, installed.version
-            module.dist = installed.dist
+            module.dist, module.requires_dist = installed.dist, installed.requires_dist
         found[name] = module
 
     known = set(found) | set(clashes)
@@ -242,13 +246,17 @@ def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
     clashes: dict[str, list[Module]] = {}
     for ep in metadata.entry_points(group=plugins_spec.ENTRY_POINT_GROUP):
         dist = ep.dist
+        # Each .metadata access parses the METADATA file again: read it once.
+        meta = dist.metadata if dist else None
         module = Module(
             name=ep.name,
-            distribution=dist.metadata["Name"] if dist else None,
-            version=dist.version if dist else None,
+            distribution=meta["Name"] if meta else None,
+            version=meta["Version"] if meta else None,
             entry_point=f"{ep.name} = {ep.value}",
             ep=ep,
             dist=dist,
+            requires_dist=tuple((meta.get_all("Requires-Dist") or dist.requires or []) if meta
+                                else ()),
         )
         if ep.name in found and found[ep.name].distribution == module.distribution:
             continue  # the same distribution seen twice on sys.path
@@ -262,9 +270,8 @@ def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
 
 
 def _requirements(module: Module) -> list[Requirement]:
-    dist = module.dist
     reqs = []
-    for line in (dist.requires or []) if dist else []:
+    for line in module.requires_dist:
         try:
             req = Requirement(line)
         except InvalidRequirement:
@@ -332,7 +339,9 @@ def _load(host: Host, module: Module) -> None:
     # pluggy accepted the plugin; look its hooks up directly (get_hookcallers
     # walks every hook of every plugin, quadratic over hundreds of modules).
     for attr in dir(module.plugin):
-        is_impl = host.pm.parse_hookimpl_opts(module.plugin, attr) is not None
+        # The marker pluggy's register() has just accepted (parse_hookimpl_opts
+        # would look each attribute up a second time, slowly).
+        is_impl = getattr(getattr(module.plugin, attr, None), IMPL_MARKER, None) is not None
         if is_impl and attr in HOOK_NAMES:
             module.hooks[attr] = getattr(module.plugin, attr)
         elif is_impl:

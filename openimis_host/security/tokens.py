@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import time
 
-import jwt
 from django.conf import settings
+
+# PyJWT (and cryptography, which it loads) is imported on first use: DRF imports
+# the authentication classes, and so this module, while Django starts, and a
+# tenth of a small host's boot would go to a library no request has needed yet. The
+# gunicorn master imports it before forking (gunicorn_conf.on_starting).
 
 #: Claims every accepted token must carry.
 REQUIRED_CLAIMS = ["exp", "iat", "sub"]
@@ -30,11 +34,15 @@ def issue(user) -> tuple[str, int]:
     now = int(time.time())
     exp = now + settings.JWT_EXPIRATION
     claims = {"sub": str(user.pk), "username": user.get_username(), "iat": now, "exp": exp}
+    import jwt
+
     return jwt.encode(claims, settings.JWT_SIGNING_KEY, algorithm=settings.JWT_ALGORITHM), exp
 
 
 def verify(token: str) -> dict:
     """The claims of a valid token; :class:`InvalidToken` otherwise."""
+    import jwt
+
     try:
         return jwt.decode(token, settings.JWT_VERIFYING_KEY, algorithms=[settings.JWT_ALGORITHM],
                           options={"require": REQUIRED_CLAIMS})
