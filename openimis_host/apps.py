@@ -10,8 +10,10 @@ class HostConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  registers the system checks
-        from . import querylog
+        from . import (
+            checks,  # noqa: F401  registers the system checks
+            querylog,
+        )
 
         querylog.install()
         from .assembly import exceptions, graphql, middleware, tasks, urls

@@ -10,9 +10,10 @@ import functools
 import heapq
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 from packaging.requirements import InvalidRequirement, Requirement
@@ -76,7 +77,7 @@ class Module:
 
 # Plugins registered in-process (tests, notebooks): name -> Module.
 _registered: dict[str, Module] = {}
-_host: "Host | None" = None
+_host: Host | None = None
 
 
 def register(name: str, plugin: Any, *, distribution: str | None = None,

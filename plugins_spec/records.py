@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, Union
+from typing import Any
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -36,7 +37,7 @@ class ScheduledTask:
     """
 
     name: str
-    func: Union[Callable[..., Any], str]
+    func: Callable[..., Any] | str
     cron: str | None = None
     every: timedelta | None = None
     args: tuple = ()

@@ -154,7 +154,7 @@ class Gunicorn:
                  "--bind", f"127.0.0.1:{self.port}", *args],
                 env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait(self, timeout: float = 60) -> "Gunicorn":
+    def wait(self, timeout: float = 60) -> Gunicorn:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -13,7 +13,6 @@ import textwrap
 from dataclasses import dataclass
 
 import pytest
-
 from conftest import build_dist, with_dists
 
 HEADER = """\

@@ -1,7 +1,6 @@
 """The example modules, pip-installed, served by a real gunicorn: the bar a module must clear."""
 
 import pytest
-
 from conftest import run_cli
 
 
@@ -148,8 +147,10 @@ def test_migrate_creates_the_module_tables(host_env, cli):
 
 def test_gunicorn_without_the_config_serves_too(host_env, tmp_path):
     # Operators may run plain `gunicorn openimis_host.wsgi:application`.
+    import subprocess
+    import time
+
     from conftest import BIN, free_port, http
-    import subprocess, time
     port = free_port()
     proc = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                              "openimis_host.wsgi:application"], env=host_env, cwd=tmp_path,

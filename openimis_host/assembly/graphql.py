@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import graphene
 from graphene.utils.str_converters import to_camel_case
-
 from graphql import validate_schema
 
 from .. import __version__

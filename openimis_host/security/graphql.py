@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate
 from graphql import GraphQLError
 
 
-
 class TokenAuth(graphene.Mutation):
     """Exchange a Django user's username and password for a JWT.
 

@@ -5,9 +5,8 @@ the exception: an invalid insurance number raised by the insuree module's
 code gets the claim module's error shape here.
 """
 
-from rest_framework.response import Response
-
 from openimis_insuree.exceptions import InvalidInsureeNumber
+from rest_framework.response import Response
 
 
 class ClaimTooLarge(Exception):

@@ -1,5 +1,4 @@
 from django.db import models
-
 from openimis_insuree.models import Insuree
 
 

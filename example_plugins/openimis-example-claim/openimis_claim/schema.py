@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import graphene
 from graphene_django import DjangoObjectType
-
 from openimis_insuree.models import Insuree
 
 from .models import Claim

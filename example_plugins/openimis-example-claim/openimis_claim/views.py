@@ -2,12 +2,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.http import JsonResponse
+from openimis_insuree.models import Insuree
+from openimis_insuree.views import validate_number
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-
-from openimis_insuree.models import Insuree
-from openimis_insuree.views import validate_number
 
 from . import apps
 from .exceptions import ClaimTooLarge
@@ -22,7 +21,7 @@ def claims(request):
         try:
             amount = Decimal(str(request.data.get("amount")))
         except InvalidOperation:
-            raise ValidationError({"amount": "must be a number"})
+            raise ValidationError({"amount": "must be a number"}) from None
         if amount > settings.CLAIM_MAX_AMOUNT:
             raise ClaimTooLarge(f"amount {amount} is over CLAIM_MAX_AMOUNT={settings.CLAIM_MAX_AMOUNT}")
         insuree = Insuree.objects.filter(number=number).first()

@@ -45,9 +45,9 @@ class Command(BaseCommand):
         header = ("MODULE", "STATUS", "DISTRIBUTION", "VERSION", "CONTRIBUTES")
         lines = [(r["name"], r["status"], r["distribution"] or "(in-process)", r["version"] or "-",
                   _summary(r["contributions"])) for r in rows]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
+        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
         for line in [header] + lines:
-            self.stdout.write("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+            self.stdout.write("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
         for r in rows:
             if r["error"]:
                 self.stdout.write(f"\n{r['name']}: {r['status']}: {r['error']}")
