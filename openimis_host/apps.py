@@ -18,7 +18,9 @@ class HostConfig(AppConfig):
         querylog.install()
         from .assembly import exceptions, graphql, middleware, tasks, urls
         from .modules import get_host
+        from .security.ratelimit import verify_key
 
+        verify_key()
         host = get_host()
         for part in (urls, graphql, exceptions, tasks):
             part.collect(host)

@@ -27,8 +27,10 @@ def production_mode(app_configs, **kwargs):
     return []
 
 
-#: Caches that every gunicorn worker (and every server) shares.
-SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
+#: Caches that every gunicorn worker shares (the database one too, if slowly; the
+#: file-based one only among the workers of one machine).
+SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache", "DatabaseCache",
+                 "FileBasedCache")
 
 
 @register(Tags.security, deploy=True)

@@ -7,13 +7,14 @@ module) is printed as its message, without a traceback, and exits with 2.
 import os
 import sys
 
-from .errors import HostError
+from .errors import HostError, exit_with
 
 #: Commands that show modules, including broken ones, instead of refusing to boot.
 INSPECT_COMMANDS = {"modules"}
 
 
 def main(argv=None) -> int:
+    """Run ``openimis-host ARGS`` (``argv`` as sys.argv); returns the exit status."""
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
     if len(argv) > 1 and argv[1] in INSPECT_COMMANDS:
@@ -25,8 +26,7 @@ def main(argv=None) -> int:
     try:
         execute_from_command_line(argv)
     except HostError as exc:
-        print(f"openimis-host: {exc}", file=sys.stderr)
-        return 2
+        exit_with(exc)
     return 0
 
 

@@ -21,9 +21,11 @@ class Environment:
 
     def __init__(self, env_file: str | None = None):
         self._env = None  # an environs.Env, made on the first typed read
-        path = Path(env_file or os.environ.get("OPENIMIS_ENV_FILE") or Path.cwd() / ".env")
-        if env_file and not path.exists():
-            raise ConfigError(f"OPENIMIS_ENV_FILE={env_file!r} does not exist")
+        explicit = env_file or os.environ.get("OPENIMIS_ENV_FILE")
+        path = Path(explicit or Path.cwd() / ".env")
+        if explicit and not path.is_file():
+            raise ConfigError(f"OPENIMIS_ENV_FILE={explicit!r} is not a file: "
+                              "point it at your .env file, or unset it to read ./.env")
         if path.is_file():
             # Into os.environ, where every read below looks (environs' read_env keeps
             # the values to itself). The process environment wins over the file.

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import NoReturn
 
 
 class HostError(Exception):
     """Base class: the CLI, gunicorn and the test helpers print ``str(exc)`` and exit non-zero."""
+
+
+def exit_with(message) -> NoReturn:
+    """Print ``message`` (a HostError, usually) as people read it, without a traceback; exit 2."""
+    print(f"openimis-host: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
 
 
 class ConfigError(HostError):

@@ -150,6 +150,8 @@ class HostGraphQLView(GraphQLView):
         }
         if self.execution_context_class:
             options["execution_context_class"] = self.execution_context_class
+        # From here on this follows graphene-django's own execute_graphql_request
+        # (ATOMIC_MUTATIONS, the mutation-errors flag): re-check it on upgrades.
         schema = self.schema.graphql_schema
         # Resolver exceptions come back in result.errors. Anything execute()
         # itself raises (a failing commit, say) is a server error: it goes on

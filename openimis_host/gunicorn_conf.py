@@ -7,10 +7,9 @@ SCHEDULER_AUTOSTART each worker also starts the embedded scheduler after the for
 """
 
 import os
-import sys
 
 from openimis_host.env import Environment
-from openimis_host.errors import HostError
+from openimis_host.errors import HostError, exit_with
 
 try:
     _env = Environment()
@@ -19,8 +18,7 @@ try:
     timeout = _env.int("GUNICORN_TIMEOUT", 30, minimum=1)
     bind = [_env.str("GUNICORN_BIND", f"0.0.0.0:{_env.int('PORT', 8000, minimum=1)}")]
 except HostError as exc:
-    print(f"openimis-host: {exc}", file=sys.stderr)
-    sys.exit(2)
+    exit_with(exc)
 
 wsgi_app = "openimis_host.wsgi:application"
 preload_app = True
@@ -34,8 +32,15 @@ def on_starting(server):
     from django.core.management import call_command
 
     if settings.DJANGO_MIGRATE:
+        # Runs after the preloaded app is assembled, openimis_ready hooks included:
+        # those must not need the modules' tables to exist yet.
         server.log.info("DJANGO_MIGRATE is true: applying migrations")
-        call_command("migrate", interactive=False, verbosity=1)
+        try:
+            call_command("migrate", interactive=False, verbosity=1)
+        except Exception as exc:
+            exit_with(f"DJANGO_MIGRATE: applying migrations failed: {type(exc).__name__}: {exc}; "
+                      "check the database settings (DB_*), or migrate by hand with "
+                      "`openimis-host migrate`")
     if settings.MODE == "DEV":
         server.log.warning("MODE=DEV: DEBUG is on; set MODE=PROD for a deployment")
     # Imported lazily by the token code; importing it here lets every worker
@@ -54,7 +59,7 @@ def post_fork(server, worker):
     """In each worker, with SCHEDULER_AUTOSTART: compete for the scheduler lock.
 
     Never in the master: threads do not survive a fork, and the master serves
-    nothing. Only the worker holding the lock runs tasks (docs/scheduler.md).
+    nothing. Only the worker holding the lock runs tasks (README: Scheduled tasks).
     """
     from django.conf import settings
 

@@ -57,13 +57,14 @@ class Module:
     results: dict = field(default_factory=dict)  # what its hooks returned, for assembly
     # Where an installed module comes from (None for one registered in-process).
     ep: metadata.EntryPoint | None = field(default=None, repr=False)
-    dist: metadata.Distribution | None = field(default=None, repr=False)
     requires_dist: tuple[str, ...] = field(default=(), repr=False)  # its Requires-Dist lines
 
     def problem(self, what: str, fix: str) -> Problem:
+        """A Problem about this module."""
         return Problem(self.name, self.distribution, self.version, what, fix)
 
     def as_dict(self) -> dict:
+        """What ``openimis-host modules --json`` shows of this module."""
         return {
             "name": self.name,
             "distribution": self.distribution,
@@ -104,6 +105,9 @@ class Host:
     def __init__(self, modules: list[Module], policy: str):
         self.modules = modules
         self.policy = policy
+        # pluggy checks each plugin against the hookspecs when it registers, and
+        # holds the modules in use. Hooks are called one module at a time through
+        # Module.hooks, in module order, so each failure is blamed on its module.
         self.pm = pluggy.PluginManager(plugins_spec.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self._pending: list[Problem] = []
@@ -115,6 +119,7 @@ class Host:
         return [m for m in self.modules if m.status == LOADED]
 
     def get(self, name: str) -> Module | None:
+        """The module called ``name``, whatever its status."""
         return next((m for m in self.modules if m.name == name), None)
 
     def fail(self, module: Module, what: str, fix: str) -> None:
@@ -124,6 +129,8 @@ class Host:
             module.error += f"; {what}"
         else:
             module.status, module.error = FAILED, what
+        if module.plugin is not None and self.pm.is_registered(module.plugin):
+            self.pm.unregister(module.plugin)  # pm holds the modules in use, nothing else
         self.problems.append(problem)
         self._pending.append(problem)
         if self.policy == "skip":
@@ -194,7 +201,7 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
             # A module author testing their own, also pip-installed, module: the
             # registered object is the one under test; the metadata stays real.
             module.distribution, module.version = installed.distribution, installed.version
-            module.dist, module.requires_dist = installed.dist, installed.requires_dist
+            module.requires_dist = installed.requires_dist
         found[name] = module
 
     known = set(found) | set(clashes)
@@ -255,7 +262,6 @@ def _from_entry_points() -> tuple[dict[str, Module], dict[str, list[Module]]]:
             version=meta["Version"] if meta else None,
             entry_point=f"{ep.name} = {ep.value}",
             ep=ep,
-            dist=dist,
             requires_dist=tuple((meta.get_all("Requires-Dist") or dist.requires or []) if meta
                                 else ()),
         )
@@ -275,8 +281,11 @@ def _requirements(module: Module) -> list[Requirement]:
     for line in module.requires_dist:
         try:
             req = Requirement(line)
-        except InvalidRequirement:
-            continue  # pip would not have installed a distribution with a bad one
+        except InvalidRequirement as exc:
+            # pip would not have installed it; a hand-made one gets a word, not a failure.
+            log.warning("module '%s' (%s): ignoring the Requires-Dist line %r: %s",
+                        module.name, module.distribution, line, exc)
+            continue
         if req.marker is None or req.marker.evaluate({"extra": ""}):
             reqs.append(req)
     return reqs
@@ -351,8 +360,6 @@ def _load(host: Host, module: Module) -> None:
         elif attr in HOOK_NAMES:
             host.fail(module, f"'{attr}' is defined without @hookimpl, so it would never be called",
                       "decorate it with @plugins_spec.hookimpl")
-    if module.status != LOADED:
-        host.pm.unregister(module.plugin)
 
 
 
@@ -382,8 +389,9 @@ def _ordered(host: Host) -> list[Module]:
                 heapq.heappush(ready, dep)
     stuck = sorted(set(waiting) - set(order))
     for name in stuck:
-        cycle = " -> ".join(_cycle(name, deps, set(stuck)))
-        host.fail(host.get(name), f"it is part of a dependency cycle: {cycle}",
+        cycle = _cycle(name, deps, set(stuck))
+        how = "is part of" if name in cycle else "requires a module in"
+        host.fail(host.get(name), f"it {how} a dependency cycle: {' -> '.join(cycle)}",
                   "remove one of these Requires-Dist entries so the dependencies form no cycle")
     rank = {name: i for i, name in enumerate(order)}
     return sorted(host.modules, key=lambda m: (m.name not in rank, rank.get(m.name, 0), m.name))

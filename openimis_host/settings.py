@@ -48,7 +48,8 @@ NO_DATABASE = env.bool("NO_DATABASE", False)
 DB_DEFAULT = env.choice("DB_DEFAULT", "postgresql", tuple(ENGINES))
 _db_engine = env.str("DB_ENGINE")
 if NO_DATABASE or not env.is_set("DB_NAME"):
-    _stray = [v for v in ("DB_HOST", "DB_PORT", "DB_USER", "DB_ENGINE") if env.is_set(v)]
+    _stray = [v for v in ("DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_ENGINE")
+              if env.is_set(v)]
     if _stray and not NO_DATABASE:
         raise ConfigError(f"{', '.join(_stray)} set but DB_NAME is not: set DB_NAME to use that "
                           "database server, or unset them to use the embedded SQLite database")
@@ -112,7 +113,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS",
                                 ["http://localhost:3000", "http://localhost:8000"])
 ROOT_URLCONF = "openimis_host.urls"
 
-# --- security: HTTPS, headers, cookies (docs/production.md) --------------------
+# --- security: HTTPS, headers, cookies (README: Running in production) --------------------
 # SecurityMiddleware sends HSTS (on HTTPS responses), nosniff, Referrer-Policy and
 # does the SSL redirect; XFrameOptionsMiddleware sends X-Frame-Options;
 # security/headers.py adds CSP and Permissions-Policy in PROD.
@@ -186,7 +187,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL are both true: set only one of them")
 
 # --- scheduler ---------------------------------------------------------------
-# Exactly one process in the deployment runs the modules' tasks (docs/scheduler.md).
+# Exactly one process in the deployment runs the modules' tasks (README: Scheduled tasks).
 # embedded: APScheduler in `openimis-host scheduler`, or in the gunicorn workers with
 # SCHEDULER_AUTOSTART; they compete for a lock in the database and only its holder runs.
 # celery: `openimis-host celery worker` runs the tasks, `openimis-host celery beat` sends them.

@@ -27,6 +27,8 @@ def setup_host(plugins: dict, *, installed: bool = False, env: dict | None = Non
     ``{"OPENIMIS_MODULE_ERRORS": "skip"}``); ``requires`` maps a name to the
     distribution names it comes after. Returns the :class:`~openimis_host.modules.Host`.
     """
+    if not plugins and not installed:
+        raise ValueError("setup_host() needs at least one plugin, or installed=True")
     os.environ.update(env or {})
     os.environ["DJANGO_SETTINGS_MODULE"] = "openimis_host.settings"
     for name, plugin in plugins.items():

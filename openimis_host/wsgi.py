@@ -1,11 +1,10 @@
 """WSGI entry point: ``gunicorn openimis_host.wsgi:application``."""
 
 import os
-import sys
 
 from django.core.wsgi import get_wsgi_application
 
-from openimis_host.errors import HostError
+from openimis_host.errors import HostError, exit_with
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
 
@@ -13,5 +12,4 @@ try:
     application = get_wsgi_application()
 except HostError as exc:
     # A message an operator can act on, instead of a traceback from deep in the import.
-    print(f"openimis-host: {exc}", file=sys.stderr, flush=True)
-    sys.exit(2)
+    exit_with(exc)

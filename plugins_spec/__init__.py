@@ -18,9 +18,6 @@ PROJECT_NAME = "openimis"
 #: The entry point group the host scans for modules.
 ENTRY_POINT_GROUP = "openimis.modules"
 
-#: The version of this contract. It changes only with a changelog entry.
-CONTRACT_VERSION = 1
-
 #: Marks a function as the implementation of an openimis hook.
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
@@ -30,7 +27,6 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 from plugins_spec.records import ScheduledTask, TaskError  # noqa: E402
 
 __all__ = [
-    "CONTRACT_VERSION",
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
     "ScheduledTask",

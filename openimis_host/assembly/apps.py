@@ -4,6 +4,7 @@ from . import installed_paths
 
 
 def collect(host) -> None:
+    """Call ``openimis_django_apps`` of each loaded module."""
     for module in host.loaded:
         apps = host.call(module, "openimis_django_apps", installed_paths)
         if apps:

@@ -19,6 +19,7 @@ def _check(value):
 
 
 def collect(host) -> None:
+    """Call ``openimis_exception_handler`` of each loaded module."""
     for module in host.loaded:
         handler = host.call(module, "openimis_exception_handler", _check)
         if handler is not None:
@@ -26,6 +27,7 @@ def collect(host) -> None:
 
 
 def install(host) -> None:
+    """Make the loaded modules' handlers the ones :func:`handle` dispatches to."""
     _handlers.clear()
     for module in host.loaded:
         handler = module.results.get("openimis_exception_handler")

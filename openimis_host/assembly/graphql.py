@@ -14,6 +14,7 @@ from graphql import validate_schema
 
 from .. import __version__
 from ..errors import HostError
+from ..modules import LOADED
 from ..security.graphql import TokenAuth
 
 #: The schema of this process, set by :func:`build` (graphene-django's SCHEMA setting).
@@ -85,6 +86,7 @@ def _children(kind) -> list:
 
 
 def collect(host) -> None:
+    """Call the GraphQL hooks of each loaded module; refuse fields and type names taken."""
     # The host's own fields and types are reserved (owner None).
     field_owner = {"Query": dict.fromkeys(_field_names(HostQuery), None),
                    "Mutation": dict.fromkeys(_field_names(HostMutation), None)}
@@ -93,7 +95,7 @@ def collect(host) -> None:
     for module in host.loaded:
         results = {hook: host.call(module, hook, _is_object_type) for hook in ROOTS}
         types = host.call(module, "openimis_graphql_types", _is_type_list) or []
-        if module.status != "loaded":
+        if module.status != LOADED:
             continue
         try:
             named = _named_types([r for r in results.values() if r] + [_Holder(types)])

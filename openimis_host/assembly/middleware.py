@@ -4,6 +4,7 @@ from . import installed_paths
 
 
 def collect(host) -> None:
+    """Call ``openimis_middleware`` of each loaded module."""
     for module in host.loaded:
         middleware = host.call(module, "openimis_middleware", installed_paths)
         if middleware:
@@ -11,6 +12,7 @@ def collect(host) -> None:
 
 
 def installed(host) -> list[str]:
+    """The loaded modules' middleware, in module order."""
     return [m for module in host.loaded for m in module.contributions.get("middleware", [])]
 
 
@@ -36,7 +38,9 @@ def install(host) -> None:
     """Drop the middleware of modules that failed after settings were built (under skip)."""
     from django.conf import settings
 
-    dropped = {m for module in host.modules if module.status != "loaded"
+    from ..modules import LOADED
+
+    dropped = {m for module in host.modules if module.status != LOADED
                for m in module.contributions.get("middleware", [])}
     if dropped:
         settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m not in dropped]

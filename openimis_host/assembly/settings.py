@@ -13,6 +13,7 @@ def _check(value) -> str | None:
 
 
 def collect(host) -> None:
+    """Call ``openimis_settings`` of each loaded module; refuse disagreeing defaults."""
     owner: dict[str, tuple] = {}  # setting name -> (module, value)
     for module in host.loaded:
         values = host.call(module, "openimis_settings", _check)

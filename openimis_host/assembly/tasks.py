@@ -57,53 +57,56 @@ def _check(value) -> str | None:
 
 
 def resolve_func(func) -> Callable:
+    """A ScheduledTask's ``func``: the callable itself, or imported from its dotted path."""
     if callable(func):
         return func
     return import_string(func.replace(":", "."))
 
 
-def _invalid(task_id: str, module, record: ScheduledTask) -> tuple[str, str] | None:
-    """What is wrong with ``record`` and how to fix it, or None if it holds together."""
+def _resolve(task_id: str, module, record: ScheduledTask) -> Task | tuple[str, str]:
+    """The Task for ``record``, or (what is wrong, how to fix it) if it does not hold together."""
     try:
         func = resolve_func(record.func)
     except Exception as exc:  # an ImportError, or whatever the func's own module raises
         return (f"task '{task_id}': func {record.func!r} cannot be imported "
                 f"({type(exc).__name__}: {exc})",
                 "fix the dotted path ('package.module.function') or the error in that module")
+    task = Task(task_id, module.name, record, func)
     try:
-        Task(task_id, module.name, record, func).trigger()
+        task.trigger()
     except ValueError as exc:
         return (f"task '{task_id}': cron {record.cron!r} is not valid ({exc})",
                 "fix the crontab expression: five fields, minute hour day-of-month month "
                 "day-of-week, each within its range")
-    return None
+    return task
 
 
 def collect(host) -> None:
-    seen: dict[str, object] = {}
+    """Call ``openimis_scheduled_tasks`` of each module and resolve its records into Tasks."""
     for module in host.loaded:
         records = host.call(module, "openimis_scheduled_tasks", _check)
         if not records:
             continue
-        resolved = []
+        resolved: dict[str, Task] = {}
         for record in records:
+            # Ids carry the module's name, so a duplicate can only come from within one module.
             task_id = f"{module.name}.{record.name}"
-            if task_id in seen:
-                problem = (f"it declares the task id '{task_id}' twice",
+            if task_id in resolved:
+                outcome = (f"it declares the task id '{task_id}' twice",
                            "give each ScheduledTask of the module a different name")
             else:
-                problem = _invalid(task_id, module, record)
-            if problem:
-                host.fail(module, *problem)
+                outcome = _resolve(task_id, module, record)
+            if isinstance(outcome, tuple):
+                host.fail(module, *outcome)
                 break
-            seen[task_id] = module
-            resolved.append(Task(task_id, module.name, record, resolve_func(record.func)))
+            resolved[task_id] = outcome
         else:
-            module.results["openimis_scheduled_tasks"] = resolved
-            module.contributions["tasks"] = [t.id for t in resolved]
+            module.results["openimis_scheduled_tasks"] = list(resolved.values())
+            module.contributions["tasks"] = list(resolved)
 
 
 def install(host) -> None:
+    """Make the loaded modules' tasks the ones :func:`all_tasks` returns."""
     _tasks.clear()
     for module in host.loaded:
         for task in module.results.get("openimis_scheduled_tasks", []):

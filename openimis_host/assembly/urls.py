@@ -22,6 +22,7 @@ def _check(value) -> str | None:
 
 
 def collect(host) -> None:
+    """Call ``openimis_urlpatterns`` of each loaded module; refuse the host's own mounts."""
     for module in host.loaded:
         if module.name in RESERVED and module.hooks.get("openimis_urlpatterns"):
             host.fail(module, f"its URL mount '{module.name}/' is already served by the host",
@@ -61,6 +62,7 @@ class ModuleRoutes(URLResolver):
 
 
 def routes(host, site_root: str) -> ModuleRoutes:
+    """The resolver for every loaded module's mount (used by the root URLconf)."""
     mounts = {}
     for module in host.loaded:
         patterns = module.results.get("openimis_urlpatterns")

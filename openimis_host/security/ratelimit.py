@@ -19,6 +19,25 @@ from ..json_errors import error_response
 log = logging.getLogger("openimis_host.ratelimit")
 
 
+def verify_key() -> None:
+    """At boot: a RATELIMIT_KEY given as a dotted path must import.
+
+    Otherwise every GraphQL request would fail inside django-ratelimit, and be
+    answered as if the cache were down.
+    """
+    from django.utils.module_loading import import_string
+
+    from ..errors import ConfigError
+
+    key = settings.RATELIMIT_KEY
+    if settings.RATELIMIT_ENABLE and ":" not in key and "." in key:
+        try:
+            import_string(key)
+        except ImportError as exc:
+            raise ConfigError(f"RATELIMIT_KEY={key!r} cannot be imported ({exc}): "
+                              "expected a dotted path to a function (group, request) -> key") from None
+
+
 def limited(view):
     """Wrap ``view``: over the rate it answers 429 with a JSON error and ``Retry-After``."""
 

@@ -6,6 +6,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from openimis_host.management.table import render
 from openimis_host.modules import FAILED, get_host
 
 
@@ -45,9 +46,8 @@ class Command(BaseCommand):
         header = ("MODULE", "STATUS", "DISTRIBUTION", "VERSION", "CONTRIBUTES")
         lines = [(r["name"], r["status"], r["distribution"] or "(in-process)", r["version"] or "-",
                   _summary(r["contributions"])) for r in rows]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
-        for line in [header] + lines:
-            self.stdout.write("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
+        for line in render(header, lines):
+            self.stdout.write(line)
         for r in rows:
             if r["error"]:
                 self.stdout.write(f"\n{r['name']}: {r['status']}: {r['error']}")

@@ -1,6 +1,8 @@
 """``openimis-host scheduler``: run the modules' scheduled tasks in the foreground."""
 
+import os
 import signal
+import sys
 import threading
 
 from django.conf import settings
@@ -23,8 +25,11 @@ class Command(BaseCommand):
         stop = threading.Event()
 
         def on_signal(signum, frame):
-            if stop.is_set():  # a second Ctrl-C: do not wait for running tasks
-                raise SystemExit(1)
+            if stop.is_set():
+                # A second Ctrl-C: leave now. SystemExit would still wait for the
+                # scheduler's (non-daemon) worker threads to finish their tasks.
+                print("scheduler: stopped without waiting for running tasks", file=sys.stderr)
+                os._exit(1)
             stop.set()
 
         signal.signal(signal.SIGTERM, on_signal)

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from openimis_host.assembly.tasks import all_tasks
+from openimis_host.management.table import render
 from openimis_host.scheduler import history
 
 
@@ -37,7 +38,11 @@ class Command(BaseCommand):
             what = f"no task '{task_id}'" if task_id else "which task?"
             raise CommandError(f"{what}; tasks: {known}", returncode=2)
         history.require_tables()
-        record = history.run(tasks[task_id], trigger="manual")
+        try:
+            record = history.run(tasks[task_id], trigger="manual")
+        except DatabaseError as exc:  # the lock or the history could not be written
+            raise CommandError(f"{task_id}: not run: the database refused: {exc}; "
+                               "try again, or check the database settings") from None
         if record is None:
             self.stderr.write(f"{task_id}: not started: it is already running "
                               f"(max_instances={tasks[task_id].record.max_instances})")
@@ -81,10 +86,8 @@ class Command(BaseCommand):
         lines = [(r["module"], r["id"], r["schedule"], _local(r["next_run"]),
                   _local(r["last_run"] and r["last_run"]["started"]),
                   r["last_run"]["outcome"] if r["last_run"] else "-") for r in rows]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
-        for line in [header] + lines:
-            cells = (str(x).ljust(w) for x, w in zip(line, widths, strict=True))
-            self.stdout.write("  ".join(cells).rstrip())
+        for line in render(header, lines):
+            self.stdout.write(line)
         for r in rows:
             last = r["last_run"]
             if last and last["outcome"] in ("failed", "interrupted"):
