@@ -285,10 +285,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT
     *(["openimis_host.security.remote_user.RemoteUserMiddleware"]
       if REMOTE_USER_AUTHENTICATION else []),
-    "openimis_host.security.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 TEMPLATES = [{

@@ -1,4 +1,4 @@
-"""The root URLconf: host endpoints under SITE_ROOT, then every module's mount."""
+"""The root URLconf: every module's mount, then the host's endpoints, all under SITE_ROOT."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -14,11 +14,14 @@ from .security.ratelimit import limited
 root = settings.SITE_ROOT
 
 urlpatterns = [
+    # Module mounts first: most requests are theirs, and ModuleRoutes answers with
+    # one dictionary lookup (a miss falls through to the host's own paths below;
+    # a module may not be mounted on one of those names).
+    urls.routes(get_host(), root),
     path(f"{root}health", health, name="health"),
     path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
         graphql.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),
-    urls.routes(get_host(), root),
 ]
 
 # Django's own error responses as JSON (used when DEBUG is off; DEV shows its debug pages).
