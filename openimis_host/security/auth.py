@@ -90,6 +90,10 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
+        meta = request.META
+        if ("HTTP_AUTHORIZATION" not in meta
+                and settings.JWT_COOKIE_NAME not in meta.get("HTTP_COOKIE", "")):
+            return None  # no token of any kind: most requests, spared the parsing below
         try:
             user = authenticate(request)
         except InvalidToken as exc:
