@@ -118,5 +118,6 @@ def openimis_ready():
     """Called once per process, after every module is assembled; returns nothing.
 
     Bind signals and warm caches here. It runs after every module's
-    ``AppConfig.ready()``.
+    ``AppConfig.ready()``, and also before ``migrate`` (the CLI and gunicorn's
+    DJANGO_MIGRATE assemble the host first), so it must not need your tables.
     """
