@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +99,18 @@ def workdir() -> Path:
     path = BUILD / "run"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def run_as_child(script: str, side_name: str, n: int, args: list[str], **popen) -> int:
+    """Run ``script`` again with ``--child`` in the environment of one side with N modules.
+
+    The tools that measure inside one process (profiling, middleware_cost) need
+    the side's settings and modules on sys.path, which only a fresh process gets.
+    """
+    if not (BUILD / f"mods-{n}").exists():
+        sys.exit(f"no generated modules for N={n}: run `python bench/generate.py {n}`")
+    env = (HOST if side_name == "host" else HANDWIRED).env(n)
+    # The child imports this directory's modules (inprocess, configs) too.
+    env["PYTHONPATH"] += os.pathsep + str(BENCH)
+    return subprocess.call([sys.executable, os.path.abspath(script), side_name, str(n), *args,
+                            "--child"], env=env, cwd=workdir(), **popen)

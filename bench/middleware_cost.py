@@ -15,13 +15,12 @@ from the full stack's (a middleware another one needs) is not timed.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 from statistics import median
 
-from configs import BUILD, HANDWIRED, HOST, workdir
+from configs import run_as_child
 
 
 def child(n: int, workload: str, rounds: int, seconds: float) -> None:
@@ -86,15 +85,9 @@ def main() -> None:
     if args.child:
         child(args.n, args.workload, args.rounds, args.seconds)
         return
-    if not (BUILD / f"mods-{args.n}").exists():
-        sys.exit(f"no generated modules for N={args.n}: run `python bench/generate.py {args.n}`")
-    side = HOST if args.side == "host" else HANDWIRED
-    env = side.env(args.n)
-    env["PYTHONPATH"] += os.pathsep + os.path.dirname(os.path.abspath(__file__))
-    sys.exit(subprocess.call([sys.executable, os.path.abspath(__file__), args.side, str(args.n),
-                              args.workload, "--rounds", str(args.rounds), "--seconds",
-                              str(args.seconds), "--child"], env=env, cwd=workdir(),
-                             stderr=subprocess.DEVNULL))
+    sys.exit(run_as_child(__file__, args.side, args.n,
+                          [args.workload, "--rounds", str(args.rounds),
+                           "--seconds", str(args.seconds)], stderr=subprocess.DEVNULL))
 
 
 if __name__ == "__main__":

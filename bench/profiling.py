@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
-import subprocess
 import sys
 
-from configs import BUILD, HANDWIRED, HOST, workdir
+from configs import run_as_child
 
 
 def _print(profile: cProfile.Profile, lines: int) -> None:
@@ -75,15 +73,8 @@ def main() -> None:
     if args.child:
         child(args.n, args.target, args.count, args.lines)
         return
-    if not (BUILD / f"mods-{args.n}").exists():
-        sys.exit(f"no generated modules for N={args.n}: run `python bench/generate.py {args.n}`")
-    side = HOST if args.side == "host" else HANDWIRED
-    env = side.env(args.n)
-    # The profiler imports this directory's modules (inprocess, configs) too.
-    env["PYTHONPATH"] += os.pathsep + os.path.dirname(os.path.abspath(__file__))
-    sys.exit(subprocess.call([sys.executable, os.path.abspath(__file__), args.side, str(args.n),
-                              args.target, "--count", str(args.count), "--lines",
-                              str(args.lines), "--child"], env=env, cwd=workdir()))
+    sys.exit(run_as_child(__file__, args.side, args.n,
+                          [args.target, "--count", str(args.count), "--lines", str(args.lines)]))
 
 
 if __name__ == "__main__":

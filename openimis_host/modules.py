@@ -7,7 +7,6 @@ Everything in ``assembly/`` works from the :class:`Host` built here.
 from __future__ import annotations
 
 import functools
-import heapq
 import importlib
 import logging
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from packaging.version import Version
 import plugins_spec
 from plugins_spec import hookspecs
 
-from . import __version__
+from . import __version__, ordering
 from .errors import BootError, ConfigError, Problem
 
 log = logging.getLogger("openimis_host")
@@ -242,8 +241,8 @@ def discover(*, only: list[str] | None = None, disabled: list[str] = (),
         _check_compatibility(host, module, host_version)
     for module in host.loaded:
         _load(host, module)
-    host.modules = _ordered(host)
-    _check_dependencies(host)
+    host.modules = ordering.ordered(host)
+    ordering.check_dependencies(host)
     host.settle()
     _host = host
     return host
@@ -360,62 +359,3 @@ def _load(host: Host, module: Module) -> None:
         elif attr in HOOK_NAMES:
             host.fail(module, f"'{attr}' is defined without @hookimpl, so it would never be called",
                       "decorate it with @plugins_spec.hookimpl")
-
-
-
-def _ordered(host: Host) -> list[Module]:
-    """Dependencies first; modules with no dependency between them by name."""
-    loaded = host.loaded
-    by_dist: dict[str, list[Module]] = {}
-    for m in loaded:
-        if m.distribution:
-            by_dist.setdefault(canonicalize_name(m.distribution), []).append(m)
-    deps = {m.name: {d.name for r in m.requires for d in by_dist.get(r, []) if d is not m}
-            for m in loaded}
-    dependents: dict[str, set[str]] = {m.name: set() for m in loaded}
-    for name, ds in deps.items():
-        for d in ds:
-            dependents[d].add(name)
-    waiting = {name: len(ds) for name, ds in deps.items()}
-    ready = [name for name, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        name = heapq.heappop(ready)
-        order.append(name)
-        for dep in dependents[name]:
-            waiting[dep] -= 1
-            if waiting[dep] == 0:
-                heapq.heappush(ready, dep)
-    stuck = sorted(set(waiting) - set(order))
-    for name in stuck:
-        cycle = _cycle(name, deps, set(stuck))
-        how = "is part of" if name in cycle else "requires a module in"
-        host.fail(host.get(name), f"it {how} a dependency cycle: {' -> '.join(cycle)}",
-                  "remove one of these Requires-Dist entries so the dependencies form no cycle")
-    rank = {name: i for i, name in enumerate(order)}
-    return sorted(host.modules, key=lambda m: (m.name not in rank, rank.get(m.name, 0), m.name))
-
-
-def _cycle(start: str, deps: dict[str, set[str]], stuck: set[str]) -> list[str]:
-    # Every stuck module waits on at least one other stuck module, so this walk closes a loop.
-    path, seen, node = [start], {start}, start
-    while True:
-        node = min(deps[node] & stuck)
-        if node in seen:
-            return path[path.index(node):] + [node]
-        path.append(node)
-        seen.add(node)
-
-
-def _check_dependencies(host: Host) -> None:
-    """A module whose required module is not in use cannot be in use either."""
-    for module in host.loaded:
-        for other in host.modules:
-            if (other.status != LOADED and other.distribution and other is not module
-                    and canonicalize_name(other.distribution) in module.requires
-                    # under fail the boot stops for the broken one; no second message
-                    and not (other.status == FAILED and host.policy == "fail")):
-                host.fail(module, f"it requires {other.distribution} (module '{other.name}'), "
-                                  f"which is {other.status}: {other.error}",
-                          f"enable '{other.name}' too, or also disable '{module.name}'")

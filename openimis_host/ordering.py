@@ -1,0 +1,75 @@
+"""Module order from Requires-Dist: dependencies first, ties by name, cycles named.
+
+Part of discovery (``modules.discover`` calls it); kept apart because it is a
+graph algorithm over the Module records and nothing else.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+if TYPE_CHECKING:
+    from .modules import Host, Module
+
+
+def ordered(host: Host) -> list[Module]:
+    """Dependencies first; modules with no dependency between them by name."""
+    loaded = host.loaded
+    by_dist: dict[str, list[Module]] = {}
+    for m in loaded:
+        if m.distribution:
+            by_dist.setdefault(canonicalize_name(m.distribution), []).append(m)
+    deps = {m.name: {d.name for r in m.requires for d in by_dist.get(r, []) if d is not m}
+            for m in loaded}
+    dependents: dict[str, set[str]] = {m.name: set() for m in loaded}
+    for name, ds in deps.items():
+        for d in ds:
+            dependents[d].add(name)
+    waiting = {name: len(ds) for name, ds in deps.items()}
+    ready = [name for name, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        name = heapq.heappop(ready)
+        order.append(name)
+        for dep in dependents[name]:
+            waiting[dep] -= 1
+            if waiting[dep] == 0:
+                heapq.heappush(ready, dep)
+    stuck = sorted(set(waiting) - set(order))
+    for name in stuck:
+        cycle = _cycle(name, deps, set(stuck))
+        how = "is part of" if name in cycle else "requires a module in"
+        host.fail(host.get(name), f"it {how} a dependency cycle: {' -> '.join(cycle)}",
+                  "remove one of these Requires-Dist entries so the dependencies form no cycle")
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(host.modules, key=lambda m: (m.name not in rank, rank.get(m.name, 0), m.name))
+
+
+def _cycle(start: str, deps: dict[str, set[str]], stuck: set[str]) -> list[str]:
+    # Every stuck module waits on at least one other stuck module, so this walk closes a loop.
+    path, seen, node = [start], {start}, start
+    while True:
+        node = min(deps[node] & stuck)
+        if node in seen:
+            return path[path.index(node):] + [node]
+        path.append(node)
+        seen.add(node)
+
+
+def check_dependencies(host: Host) -> None:
+    """A module whose required module is not in use cannot be in use either."""
+    from .modules import FAILED, LOADED  # modules.py imports this file at its top
+
+    for module in host.loaded:
+        for other in host.modules:
+            if (other.status != LOADED and other.distribution and other is not module
+                    and canonicalize_name(other.distribution) in module.requires
+                    # under fail the boot stops for the broken one; no second message
+                    and not (other.status == FAILED and host.policy == "fail")):
+                host.fail(module, f"it requires {other.distribution} (module '{other.name}'), "
+                                  f"which is {other.status}: {other.error}",
+                          f"enable '{other.name}' too, or also disable '{module.name}'")
