@@ -9,9 +9,17 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from graphql import GraphQLError
-from graphql.language import FieldNode, FragmentDefinitionNode, InlineFragmentNode
-from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
+
+from .graphql_stack import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    InlineFragmentNode,
+    NoSchemaIntrospectionCustomRule,
+    ValidationRule,
+    specified_rules,
+    with_message,
+)
 
 
 def validation_rules() -> list[type[ValidationRule]]:
@@ -31,8 +39,7 @@ SUGGESTION = re.compile(r" Did you mean .*\?$")
 def hide_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:
     """The errors without "Did you mean 'name'?" hints, which would reveal the schema field
     by field to a client that introspection is refused to."""
-    return [GraphQLError(SUGGESTION.sub("", e.message), e.nodes, e.source, e.positions, e.path,
-                         e.original_error, e.extensions) if SUGGESTION.search(e.message) else e
+    return [with_message(e, SUGGESTION.sub("", e.message)) if SUGGESTION.search(e.message) else e
             for e in errors]
 
 

@@ -15,6 +15,7 @@ from openimis_host.assembly import middleware as middleware_assembly
 from openimis_host.assembly import settings as settings_assembly
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
+from openimis_host.legacy import settings as legacy_settings
 from openimis_host.security import keys, ratelimit_settings
 
 env = Environment()
@@ -157,6 +158,10 @@ JWT_EXPIRATION = env.int("JWT_EXPIRATION", 24 * 3600, minimum=1)  # seconds
 JWT_COOKIE_NAME = "JWT"
 JWT_COOKIE_SECURE = not DEBUG
 JWT_COOKIE_SAMESITE = "Lax"
+# The host's tokenAuth mutation; off when openIMIS's core, whose tokenAuth is the login, is in use.
+HOST_TOKEN_AUTH = True
+# A dotted path: verifies the tokens of another login instead of the host's (legacy/jwt.py).
+JWT_USER_FOR_TOKEN = None
 REMOTE_USER_AUTHENTICATION = env.bool("REMOTE_USER_AUTHENTICATION", False)
 # The request.META key a trusted proxy fills in; HTTP_REMOTE_USER is its "Remote-User" header.
 REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
@@ -165,7 +170,9 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
 WSGI_APPLICATION = "openimis_host.wsgi.application"
 STATIC_URL = f"/{SITE_ROOT}static/"
 STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
-USE_TZ = True
+# openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
+# follows whether openIMIS's core is installed (section "openIMIS modules" below).
+USE_TZ = env.bool("USE_TZ", not legacy_settings.installed())
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 try:
     ZoneInfo(TIME_ZONE)
@@ -234,6 +241,9 @@ LOGGING = {
     "loggers": {
         # The scheduler logs each run itself; APScheduler's own INFO lines would repeat it.
         "apscheduler": {"level": "WARNING"},
+        # graphql-core 2 (the legacy stack) logs every resolver error with its traceback,
+        # even those meant for the client; the GraphQL view logs the unexpected ones itself.
+        "graphql.execution.utils": {"level": "CRITICAL"},
         "django.db.backends": {
             "handlers": [{"console": "console", "debug-log": "db-log"}[DJANGO_DB_LOG_HANDLER]]
             if DJANGO_DB_LOG_HANDLER else [],
@@ -315,6 +325,14 @@ GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minim
 # 0: no limit. GraphiQL's introspection query is 15 deep.
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 20, minimum=0)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", DEBUG)  # __schema/__type queries
+
+# --- openIMIS modules (pip install 'openimis-host[legacy]', docs/openimis-modules.md) ----
+# With openIMIS's core installed, the settings its modules read, decided by the host.
+if legacy_settings.installed():
+    globals().update(legacy_settings.derive(env, globals()))
+    # axes records failed logins for core's tokenAuth (lock-out); it needs the request.
+    AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+    GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"] = 100  # openimis-be_py's
 
 # --- modules -------------------------------------------------------------------
 OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", modules.POLICIES)

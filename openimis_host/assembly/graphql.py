@@ -9,11 +9,12 @@ per module first, so the message can name who clashes with whom.
 from __future__ import annotations
 
 import graphene
+from django.conf import settings
 from graphene.utils.str_converters import to_camel_case
-from graphql import validate_schema
 
 from .. import __version__
 from ..errors import HostError
+from ..graphql_stack import schema_errors
 from ..modules import LOADED
 from ..security.graphql import TokenAuth
 
@@ -36,7 +37,8 @@ class HostQuery(graphene.ObjectType):
 class HostMutation(graphene.ObjectType):
     """Fields the host itself adds to the root Mutation."""
 
-    token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+    if settings.HOST_TOKEN_AUTH:  # off when openIMIS's core brings its own (legacy/settings.py)
+        token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
 
 
 def _field_names(object_type) -> list[str]:
@@ -166,9 +168,9 @@ def _schema(modules) -> graphene.Schema:
                                                    if "openimis_graphql_mutation" in m.results])
     types = [t for m in modules for t in m.results.get("openimis_graphql_types", [])]
     built = graphene.Schema(query=query, mutation=mutation, types=types or None)
-    errors = validate_schema(built.graphql_schema)
+    errors = schema_errors(built)
     if errors:
-        raise TypeError("; ".join(e.message for e in errors))
+        raise TypeError("; ".join(errors))
     return built
 
 
