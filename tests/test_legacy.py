@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, build_dist, with_dists
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -64,6 +64,11 @@ class Client:
     def graphql(self, query: str, variables=None, **kw):
         return self.request("POST", "/api/graphql", {"query": query, "variables": variables or {}},
                             **kw)
+
+
+def modules_json(result) -> list[dict]:
+    """``modules --json`` output; location's ready() prints its configuration to stdout first."""
+    return json.loads(result.stdout[result.stdout.index("\n{") + 1:])["modules"]
 
 
 def create_admin(cli, env):
@@ -135,3 +140,35 @@ def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn
     assert "Admin" in json.dumps(body)
     status, body = rest.request("GET", "/api/core/users/")
     assert status == 401, body
+
+
+def test_each_openimis_distribution_is_a_module_in_the_standard_order(legacy_env, cli):
+    listed = cli("modules", "--json", env=legacy_env, timeout=300)
+    assert listed.returncode == 0, listed.output
+    modules = modules_json(listed)
+    rows = [(m["name"], m["distribution"], m["status"]) for m in modules
+            if m["distribution"].startswith("openimis-be-")]
+    assert rows == [("core", "openimis-be-core", "loaded"), ("location", "openimis-be-location", "loaded"),
+                    ("medical", "openimis-be-medical", "loaded"),
+                    ("medical_pricelist", "openimis-be-medical_pricelist", "loaded")]
+    pinned = dict(line.split("==") for line in (REPO / "tests" / "legacy-requirements.txt")
+                  .read_text().splitlines() if "==" in line)
+    versions = {m["distribution"]: m["version"] for m in modules}
+    assert {d: versions[d] for d in pinned} == pinned
+    core = next(m for m in modules if m["name"] == "core")
+    assert "tokenAuth" in core["contributions"]["graphql_mutation"]  # core's login, not the host's
+
+
+def test_a_missing_undeclared_dependency_fails_that_module_naming_what_to_install(legacy_env, cli):
+    # policy imports contribution_plan without declaring it; here it is not installed.
+    policy = build_dist("openimis-be-policy", "0.1", {"policy/__init__.py": "",
+                                                       "policy/apps.py": "MODULE_NAME = 'policy'\n"})
+    env = {**with_dists(legacy_env, policy), "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,policy",
+           "OPENIMIS_MODULE_ERRORS": "skip"}
+    modules = modules_json(cli("modules", "--json", env=env, timeout=300))
+    status = {m["name"]: (m["status"], m["distribution"], m["version"]) for m in modules}
+    assert status["policy"] == ("failed", "openimis-be-policy", "0.1")
+    error = next(m["error"] for m in modules if m["name"] == "policy")
+    assert ("it needs openimis-be-contribution-plan, which is not installed (not declared by the "
+            "module): pip install openimis-be-contribution-plan") in error
+    assert {status[n][0] for n in ("core", "location", "medical", "medical_pricelist")} == {"loaded"}

@@ -71,7 +71,7 @@ class LegacyPlugin:
 
     @hookimpl
     def openimis_scheduled_tasks(self):
-        """``<name>.scheduled_tasks.schedule_tasks(scheduler)``, and for core ``SCHEDULER_JOBS``,
+        """``<name>.scheduled_tasks.schedule_tasks(scheduler)`` and its ``SCHEDULER_JOBS`` entries,
         as host tasks: the host's scheduler runs them, once per tick in the deployment."""
         from .tasks import Recorder
 
@@ -80,8 +80,12 @@ class LegacyPlugin:
             schedule = getattr(self.submodule("scheduled_tasks"), "schedule_tasks", None)
             if callable(schedule):
                 schedule(recorder)
+        # Each SCHEDULER_JOBS entry runs as a task of the module its method is in (a job of
+        # a module that failed goes with it); core takes those of no installed openIMIS module,
+        # so that they fail loudly rather than never run.
+        recorder.add_jobs_setting(owned=True)
         if self.name == "core":
-            recorder.add_jobs_setting()
+            recorder.add_jobs_setting(owned=False)
         return recorder.tasks
 
     @hookimpl

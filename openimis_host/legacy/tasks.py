@@ -51,15 +51,21 @@ class Recorder:
             return func
         return decorate
 
-    def add_jobs_setting(self) -> None:
-        """core's ``SCHEDULER_JOBS``: ``{"method": dotted path, "args": [trigger], "kwargs": {...}}``."""
+    def add_jobs_setting(self, owned: bool) -> None:
+        """core's ``SCHEDULER_JOBS`` (``{"method": dotted path, "args": [trigger], "kwargs": {}}``)
+        whose method is in this module; with ``owned`` False, those of no installed openIMIS module."""
         from django.conf import settings
 
+        from .provider import installed
+
+        modules = set(installed())
         for job in getattr(settings, "SCHEDULER_JOBS", None) or []:
-            args = list(job.get("args") or [])
-            kwargs = dict(job.get("kwargs") or {})
-            trigger = args.pop(0) if args else kwargs.pop("trigger", None)
-            self.add_job(job["method"], trigger, **kwargs)
+            package = str(job.get("method", "")).split(".", 1)[0]
+            if (package == self.module) if owned else (package not in modules):
+                args = list(job.get("args") or [])
+                kwargs = dict(job.get("kwargs") or {})
+                trigger = args.pop(0) if args else kwargs.pop("trigger", None)
+                self.add_job(job["method"], trigger, **kwargs)
 
     def _unique(self, name: str) -> str:
         taken = {t.name for t in self.tasks}
