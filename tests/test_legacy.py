@@ -163,8 +163,8 @@ def test_a_missing_undeclared_dependency_fails_that_module_naming_what_to_instal
     # policy imports contribution_plan without declaring it; here it is not installed.
     policy = build_dist("openimis-be-policy", "0.1", {"policy/__init__.py": "",
                                                        "policy/apps.py": "MODULE_NAME = 'policy'\n"})
-    env = {**with_dists(legacy_env, policy), "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,policy",
-           "OPENIMIS_MODULE_ERRORS": "skip"}
+    env = {**with_dists(legacy_env, policy), "OPENIMIS_MODULE_ERRORS": "skip",
+           "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,policy"}
     modules = modules_json(cli("modules", "--json", env=env, timeout=300))
     status = {m["name"]: (m["status"], m["distribution"], m["version"]) for m in modules}
     assert status["policy"] == ("failed", "openimis-be-policy", "0.1")
