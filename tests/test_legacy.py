@@ -110,7 +110,20 @@ def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn
     browser.headers["Authorization"] = f"Bearer {token}"
     status, body = browser.graphql("mutation { getCsrfToken { csrfToken } }")
     assert status == 200 and "errors" not in body, body
-    browser.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
+    csrf_token = body["data"]["getCsrfToken"]["csrfToken"]
+    browser.headers["X-CSRFToken"] = csrf_token
+
+    # A mutation without the CSRF token: a clear error, not an internal one.
+    status, body = browser.graphql(
+        'mutation { createLocation(input: {code: "R8", name: "No token", type: "R"}) '
+        '{ clientMutationId } }', headers={"X-CSRFToken": ""})
+    assert body["errors"][0]["message"].startswith("CSRF token missing"), body
+    browser.headers.pop("X-CSRFToken")
+    status, body = browser.graphql(
+        'mutation { createLocation(input: {code: "R8", name: "No token", type: "R"}) '
+        '{ clientMutationId } }')
+    assert body["errors"][0]["message"].startswith("CSRF token missing: call the getCsrfToken"), body
+    browser.headers["X-CSRFToken"] = csrf_token
 
     # createLocation: its mutationLog reaches status 2 (MODE=DEV runs it synchronously).
     mutation_id = str(uuid.uuid4())

@@ -90,7 +90,12 @@ class LegacyPlugin:
 
     @hookimpl
     def openimis_ready(self):
-        """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``."""
+        """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
+        for core, a clear error for a mutation sent without its CSRF token."""
+        if self.name == "core":
+            from .csrf import install
+
+            install()
         if "query" in self.parts or "mutation" in self.parts:
             bind = getattr(self.submodule("schema"), "bind_signals", None)
             if callable(bind):
