@@ -63,7 +63,9 @@ def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail"
     if policy not in POLICIES:
         raise ConfigError(f"OPENIMIS_MODULE_ERRORS={policy!r} is not valid: expected 'fail' or 'skip'")
     host = Host([], policy, quiet=quiet)
-    found = [builtin.module()] + _from_entry_points(path) + _from_providers(host, path)
+    eps = _entry_points(path)
+    found = ([builtin.module()] + _from_entry_points(eps[plugins_spec.ENTRY_POINT_GROUP])
+             + _from_providers(host, eps[plugins_spec.PROVIDER_GROUP]))
     for module in (registered or {}).values():
         installed = next((m for m in found if m.name == module.name and not m.builtin), None)
         if installed is not None:
@@ -103,16 +105,19 @@ def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail"
     return host
 
 
-def _entry_points(group: str, path):
+def _entry_points(path) -> dict[str, list]:
+    """The entry points of both groups, from one scan of the installed distributions."""
+    groups = (plugins_spec.ENTRY_POINT_GROUP, plugins_spec.PROVIDER_GROUP)
     if path is None:
-        return metadata.entry_points(group=group)
-    return [ep for dist in metadata.distributions(path=path) for ep in dist.entry_points
-            if ep.group == group]
+        everything = metadata.entry_points()  # one pass over every dist-info; select() filters it
+        return {group: list(everything.select(group=group)) for group in groups}
+    eps = [ep for dist in metadata.distributions(path=path) for ep in dist.entry_points]
+    return {group: [ep for ep in eps if ep.group == group] for group in groups}
 
 
-def _from_entry_points(path) -> list[Module]:
+def _from_entry_points(eps) -> list[Module]:
     modules: dict[tuple, Module] = {}
-    for ep in _entry_points(plugins_spec.ENTRY_POINT_GROUP, path):
+    for ep in eps:
         dist = ep.dist
         # Each .metadata access parses the METADATA file again: read it once.
         meta = dist.metadata if dist else None
@@ -141,10 +146,10 @@ def _home_page(meta) -> str | None:
     return None
 
 
-def _from_providers(host: Host, path) -> list[Module]:
+def _from_providers(host: Host, eps) -> list[Module]:
     """The modules each ``openimis.module_providers`` callable supplies."""
     modules = []
-    for ep in _entry_points(plugins_spec.PROVIDER_GROUP, path):
+    for ep in eps:
         meta = ep.dist.metadata if ep.dist else None
         # A failed provider is shown as a failed module named after itself.
         provider = Module(name=ep.name, distribution=meta["Name"] if meta else None,

@@ -86,6 +86,7 @@ class Host:
         self.handlers: dict[str, Callable] = {}  # module name -> DRF exception handler
         self.tasks: dict = {}  # task id -> assembly.tasks.Task
         self.routes = None  # the URL resolver of every module mount
+        self.scheduler = None  # the embedded scheduler a gunicorn worker autostarted
 
     @property
     def loaded(self) -> list[Module]:

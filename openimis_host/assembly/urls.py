@@ -54,11 +54,17 @@ class ModuleRoutes(URLResolver):
         rest = path[len(self._site_root):] if path.startswith(self._site_root) else None
         include = self._by_name.get(rest.partition("/")[0]) if rest is not None else None
         if include is None:
-            raise Resolver404({"tried": [], "path": path})
+            # What DEBUG's 404 page lists: every mount, with its prefix.
+            raise Resolver404({"tried": [[mount] for mount in self._by_name.values()], "path": path})
         # The SITE_ROOT prefix captures nothing and this resolver has no namespace,
         # so the include's match is ours once the include's own prefix joins its
         # route, as URLResolver.resolve would do (the root resolver adds SITE_ROOT).
-        match = include.resolve(rest)
+        try:
+            match = include.resolve(rest)
+        except Resolver404 as miss:
+            tried = (miss.args[0] if miss.args else {}).get("tried") or []
+            raise Resolver404({"tried": [[include, *t] for t in tried] or [[include]],
+                               "path": path}) from None
         match.route = self._join_route(str(include.pattern), match.route)
         return match
 

@@ -111,3 +111,19 @@ def test_system_checks_report_no_module_problem():
     from django.core.checks import run_checks
 
     assert not [m for m in run_checks() if m.id.startswith("openimis.E")]
+
+
+def test_debugs_404_page_lists_module_urls_with_their_mount_prefix(client):
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", client.get("/api/nomodule/x").content.decode())
+    text = re.sub(r"\s+", " ", text)
+    tried = text[text.index("tried these URL patterns"):text.index("The current path")]
+    assert "api/ insuree/" in tried and "api/ claim/" in tried and "api/ probe/" in tried
+
+
+def test_a_miss_inside_a_module_lists_that_modules_patterns(client):
+    import re
+
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/api/probe/nothing").content.decode()))
+    assert "api/ probe/ missing" in text and "insuree/" not in text

@@ -11,7 +11,7 @@ from openimis_host.host import FAILED, LOADED, get_host
 from openimis_host.management.table import render
 
 
-def as_dict(module) -> dict:
+def as_dict(module, problems) -> dict:
     """What ``modules --json`` shows of one module; contributions only for a loaded one."""
     return {
         "name": module.name,
@@ -24,6 +24,7 @@ def as_dict(module) -> dict:
         "status": module.status,
         "error": module.error,
         "contributions": contributions(module) if module.status == LOADED else {},
+        "problems": [p.as_dict() for p in problems if p.module == module.name],
     }
 
 
@@ -33,6 +34,8 @@ def _summary(shown: dict) -> str:
 
 class Command(BaseCommand):
     help = "List discovered openIMIS modules: distribution, version, status, contributions and problems."
+    # The command prints each module problem itself; the system checks would print them again.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print a JSON document")
@@ -40,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         host = get_host()
         policy = settings.OPENIMIS_MODULE_ERRORS
-        rows = [as_dict(m) for m in host.modules]
+        rows = [as_dict(m, host.problems) for m in host.modules]
         if options["json"]:
             self.stdout.write(json.dumps({"policy": policy, "modules": rows,
                                           "problems": [p.as_dict() for p in host.problems]},
