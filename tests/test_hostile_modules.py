@@ -96,7 +96,8 @@ def test_under_skip_no_weakened_setting_takes_effect(host_env, cli):
     result = cli("shell", "-c", script, env=env)
     assert result.returncode == 0, result.output
     hasher, httponly, max_fields, own = result.stdout.splitlines()[-1].split()
-    assert (hasher, httponly, max_fields) == ("django.contrib.auth.hashers.PBKDF2PasswordHasher", "True", "1000")
+    assert hasher == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert (httponly, max_fields) == ("True", "1000")
     assert own == "False"  # under skip the offender's own settings are left out too
     checked = cli("check", env=env)
     assert "(openimis.E019)" in checked.output
