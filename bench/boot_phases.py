@@ -8,7 +8,7 @@ modules that times, on CPU time:
 - the imports only the host makes (environs, pluggy, packaging, its own
   modules), measured after what both sides import (Django, DRF, graphene)
   so that shared imports are not counted twice;
-- the steps of discovery in ``openimis_host.modules`` and of assembly in
+- the steps of discovery in ``openimis_host.discovery`` and of assembly in
   ``openimis_host.assembly.*``, by wrapping those functions with timers
   (steps that no longer exist under these names are skipped);
 - the whole boot as measure.BOOT defines it.
@@ -31,21 +31,23 @@ from configs import BUILD, HOST, workdir
 
 #: (module, function, label): the steps timed when they exist.
 STEPS = [
-    ("openimis_host.modules", "_from_entry_points", "discover: entry point scan"),
-    ("openimis_host.modules", "_check_compatibility", "discover: Requires-Dist parse + check"),
-    ("openimis_host.modules", "_load", "discover: import plugins + pluggy register"),
+    ("openimis_host.discovery", "_entry_points", "discover: entry point scan"),
+    ("openimis_host.discovery", "_from_entry_points", "discover: Module records (METADATA)"),
+    ("openimis_host.discovery", "_check_compatibility", "discover: Requires-Dist parse + check"),
+    ("openimis_host.discovery", "_register", "discover: import plugins + pluggy register"),
+    ("openimis_host.discovery", "_take_impls", "discover: hook implementations from pluggy"),
     ("openimis_host.ordering", "ordered", "discover: order"),
     ("openimis_host.ordering", "check_dependencies", "discover: dependency check"),
-    ("openimis_host.modules", "discover", "discover: total"),
+    ("openimis_host.discovery", "discover", "discover: total"),
+    ("openimis_host.assembly.settings", "collect", "collect settings"),
     ("openimis_host.assembly.apps", "collect", "collect apps"),
     ("openimis_host.assembly.middleware", "collect", "collect middleware"),
-    ("openimis_host.assembly.settings", "collect", "collect settings"),
     ("openimis_host.assembly.urls", "collect", "collect urls (imports module urls/views)"),
     ("openimis_host.assembly.graphql", "collect", "collect graphql (imports module schemas)"),
     ("openimis_host.assembly.exceptions", "collect", "collect exception handlers"),
     ("openimis_host.assembly.tasks", "collect", "collect tasks"),
-    ("openimis_host.assembly.graphql", "build", "graphql.build (merge roots + Schema)"),
-    ("openimis_host.assembly.urls", "routes", "urls.routes (ModuleRoutes)"),
+    ("openimis_host.assembly.graphql", "apply", "graphql.apply (merge roots + Schema)"),
+    ("openimis_host.assembly.urls", "apply", "urls.apply (ModuleRoutes)"),
 ]
 
 #: Imported before timing the host's own imports: what both sides import anyway.
@@ -53,7 +55,7 @@ SHARED = ["django", "django.conf", "django.db.models", "django.urls", "django.ht
           "django.core.mail", "django.contrib.admin", "rest_framework", "graphene",
           "decimal", "uuid", "json", "email", "logging.config", "urllib.parse"]
 HOST_ONLY = ["environs", "openimis_host.env", "pluggy", "packaging.requirements",
-             "openimis_host.modules", "jwt", "cryptography.hazmat.primitives.asymmetric.rsa",
+             "openimis_host.discovery", "jwt", "cryptography.hazmat.primitives.asymmetric.rsa",
              "django_ratelimit"]
 
 

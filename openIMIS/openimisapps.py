@@ -9,7 +9,7 @@ from __future__ import annotations
 
 def openimis_apps() -> list[str]:
     """The names (= Django app labels) of the openIMIS modules in use, in load order."""
+    from openimis_host.host import get_host
     from openimis_host.legacy.plugin import LegacyPlugin
-    from openimis_host.modules import get_host
 
     return [m.name for m in get_host().loaded if isinstance(m.plugin, LegacyPlugin)]

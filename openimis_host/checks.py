@@ -3,19 +3,19 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-from .modules import FAILED, get_host
+from .host import get_host
 
 
 @register(Tags.compatibility)
-def modules_loaded(app_configs, **kwargs):
-    """openimis.W001: a module failed and was left out under OPENIMIS_MODULE_ERRORS=skip."""
-    host = get_host()
-    return [
-        Warning(f"module '{m.name}' ({m.distribution} {m.version}) failed and was left out: {m.error}",
-              hint=next((p.fix for p in host.problems if p.module == m.name), None),
-              obj=m.name, id="openimis.W001")
-        for m in host.modules if m.status == FAILED
-    ]
+def module_problems(app_configs, **kwargs):
+    """Each module problem under its own id (openimis.E001...), with its fix as the hint.
+
+    They are reported as warnings: the host started without those modules
+    (OPENIMIS_MODULE_ERRORS=skip), and an error here would also stop
+    ``migrate``. Under ``fail`` the host does not start at all.
+    """
+    return [Warning(f"{p.origin} was left out: {p.what}", hint=p.fix, obj=p.module, id=p.id)
+            for p in get_host().problems]
 
 
 @register(Tags.security, deploy=True)

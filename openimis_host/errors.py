@@ -21,15 +21,48 @@ class ConfigError(HostError):
     """An environment variable or setting has a value the host cannot use."""
 
 
+#: Every kind of module problem, by its stable id (like Django's system check ids).
+#: The id appears in the boot error, ``openimis-host modules --json`` and ``check``;
+#: docs/problems.md explains each one.
+PROBLEM_IDS = {
+    "openimis.E001": "two distributions claim one module name",
+    "openimis.E002": "the module requires another openimis-host version",
+    "openimis.E003": "the module name is not a Python identifier",
+    "openimis.E004": "the module's plugin cannot be imported",
+    "openimis.E005": "the entry point names an attribute the plugin module lacks",
+    "openimis.E006": "the hooks do not match the contract (unknown hook, wrong signature)",
+    "openimis.E007": "a hook function lacks @hookimpl",
+    "openimis.E008": "a hook uses a pluggy option the host gives no meaning (tryfirst, wrapper...)",
+    "openimis.E009": "a hook raised an exception",
+    "openimis.E010": "a hook returned a value of the wrong type",
+    "openimis.E011": "a dependency cycle between modules",
+    "openimis.E012": "the module requires a module that is not in use",
+    "openimis.E013": "the module's URL mount is served by the host",
+    "openimis.E014": "a GraphQL field is defined by two modules",
+    "openimis.E015": "a GraphQL type name is defined by two modules",
+    "openimis.E016": "the module's GraphQL schema is invalid",
+    "openimis.E017": "a scheduled task does not hold together",
+    "openimis.E018": "two modules give different defaults for one setting",
+    "openimis.E019": "the module defaults a setting that Django or the host owns",
+    "openimis.E020": "a middleware path cannot be imported",
+    "openimis.E021": "a module provider failed",
+}
+
+
 @dataclass
 class Problem:
-    """One thing wrong with one module: what went wrong and how to fix it."""
+    """One thing wrong with one module: its id, what went wrong and how to fix it."""
 
     module: str
     distribution: str | None
     version: str | None
     what: str
     fix: str
+    id: str
+
+    def __post_init__(self):
+        if self.id not in PROBLEM_IDS:
+            raise ValueError(f"unknown problem id {self.id!r}")  # a host bug, caught by tests
 
     @property
     def origin(self) -> str:
@@ -38,7 +71,11 @@ class Problem:
         return f"module '{self.module}' ({self.distribution} {self.version or '?'})"
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.what}\n    fix: {self.fix}"
+        return f"{self.origin}: {self.what} [{self.id}]\n    fix: {self.fix}"
+
+    def as_dict(self) -> dict:
+        """The problem as ``openimis-host modules --json`` shows it."""
+        return {"id": self.id, "module": self.module, "what": self.what, "fix": self.fix}
 
 
 class BootError(HostError):

@@ -56,6 +56,7 @@ if LEGACY:
     from graphql.language.ast import OperationDefinition as OperationDefinitionNode
     from graphql.utils.get_operation_ast import get_operation_ast
     from graphql.validation import validate as _validate
+    from graphql.validation.rules import NoFragmentCycles
     from graphql.validation.rules.base import ValidationRule as _CoreRule
 
     _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -113,9 +114,16 @@ if LEGACY:
             if name in ("__schema", "__type"):
                 self.report_error(GraphQLError(_introspection_message(name), [node]))
 
-    def validate(schema, document, rules, max_errors=None) -> list[GraphQLError]:
-        """Validation errors of ``document`` (graphql-core 2 has no ``max_errors``)."""
-        errors = _validate(graphql_schema(schema), document, rules)
+    def validate(schema, document, rules=None, max_errors=None) -> list[GraphQLError]:
+        """Validation errors of ``document`` (graphql-core 2 has no ``max_errors``).
+
+        graphql-core 2's other rules recurse without end on a fragment that spreads
+        itself, so a document with a fragment cycle gets that error alone, first.
+        """
+        cycles = _validate(graphql_schema(schema), document, [NoFragmentCycles])
+        if cycles:
+            return cycles
+        errors = _validate(graphql_schema(schema), document, specified_rules if rules is None else rules)
         return errors[:max_errors] if max_errors else errors
 
     def execute(schema, document, **options):
@@ -160,7 +168,7 @@ else:
     )
     from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 
-    def validate(schema, document, rules, max_errors=None) -> list[GraphQLError]:
+    def validate(schema, document, rules=None, max_errors=None) -> list[GraphQLError]:
         """Validation errors of ``document``, at most ``max_errors``."""
         return _validate(graphql_schema(schema), document, rules, max_errors)
 

@@ -4,7 +4,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
 from . import __version__
-from .modules import FAILED, get_host
+from .host import FAILED, get_host
 
 
 def health(request):

@@ -1,18 +1,18 @@
-"""Module order from Requires-Dist: dependencies first, ties by name, cycles named.
+"""Module order: dependencies first, ties by name, cycles named.
 
-Part of discovery (``modules.discover`` calls it); kept apart because it is a
-graph algorithm over the Module records and nothing else.
+A module depends on the modules whose distributions it requires (Requires-Dist)
+and on those its provider says it comes after (``ProvidedModule.after``).
+Part of discovery; kept apart because it is a graph algorithm over the Module
+records and nothing else. The built-in module comes first of all.
 """
 
 from __future__ import annotations
 
 import heapq
-from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
-if TYPE_CHECKING:
-    from .modules import Host, Module
+from .host import FAILED, LOADED, Host, Module
 
 
 def ordered(host: Host) -> list[Module]:
@@ -22,7 +22,9 @@ def ordered(host: Host) -> list[Module]:
     for m in loaded:
         if m.distribution:
             by_dist.setdefault(canonicalize_name(m.distribution), []).append(m)
+    names = {m.name for m in loaded}
     deps = {m.name: {d.name for r in m.requires for d in by_dist.get(r, []) if d is not m}
+            | {a for a in m.after if a in names and a != m.name}
             for m in loaded}
     dependents: dict[str, set[str]] = {m.name: set() for m in loaded}
     for name, ds in deps.items():
@@ -43,10 +45,11 @@ def ordered(host: Host) -> list[Module]:
     for name in stuck:
         cycle = _cycle(name, deps, set(stuck))
         how = "is part of" if name in cycle else "requires a module in"
-        host.fail(host.get(name), f"it {how} a dependency cycle: {' -> '.join(cycle)}",
+        host.fail(host.get(name), "openimis.E011", f"it {how} a dependency cycle: {' -> '.join(cycle)}",
                   "remove one of these Requires-Dist entries so the dependencies form no cycle")
     rank = {name: i for i, name in enumerate(order)}
-    return sorted(host.modules, key=lambda m: (m.name not in rank, rank.get(m.name, 0), m.name))
+    return sorted(host.modules, key=lambda m: (not m.builtin, m.name not in rank, rank.get(m.name, 0),
+                                               m.name))
 
 
 def _cycle(start: str, deps: dict[str, set[str]], stuck: set[str]) -> list[str]:
@@ -62,14 +65,15 @@ def _cycle(start: str, deps: dict[str, set[str]], stuck: set[str]) -> list[str]:
 
 def check_dependencies(host: Host) -> None:
     """A module whose required module is not in use cannot be in use either."""
-    from .modules import FAILED, LOADED  # modules.py imports this file at its top
-
     for module in host.loaded:
         for other in host.modules:
-            if (other.status != LOADED and other.distribution and other is not module
-                    and canonicalize_name(other.distribution) in module.requires
+            required = other.name in module.after or (
+                other.distribution and canonicalize_name(other.distribution) in module.requires)
+            if (required and other.status != LOADED and other is not module
                     # under fail the boot stops for the broken one; no second message
                     and not (other.status == FAILED and host.policy == "fail")):
-                host.fail(module, f"it requires {other.distribution} (module '{other.name}'), "
-                                  f"which is {other.status}: {other.error}",
+                host.fail(module, "openimis.E012",
+                          f"it requires {other.distribution} (module '{other.name}'), "
+                          f"which is {other.status}: {other.error}",
                           f"enable '{other.name}' too, or also disable '{module.name}'")
+                break

@@ -5,16 +5,13 @@ Every variable an operator can set is read here, once, through
 discovered at the end, and their apps, middleware and setting defaults folded in.
 """
 
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openimis_host import modules
-from openimis_host.assembly import apps as apps_assembly
-from openimis_host.assembly import middleware as middleware_assembly
-from openimis_host.assembly import settings as settings_assembly
+from openimis_host import assembly, discovery
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
+from openimis_host.host import POLICIES, current_host
 from openimis_host.legacy import settings as legacy_settings
 from openimis_host.security import keys, ratelimit_settings
 
@@ -244,6 +241,7 @@ LOGGING = {
         # graphql-core 2 (the legacy stack) logs every resolver error with its traceback,
         # even those meant for the client; the GraphQL view logs the unexpected ones itself.
         "graphql.execution.utils": {"level": "CRITICAL"},
+        "graphql.execution.executor": {"level": "CRITICAL"},
         "django.db.backends": {
             "handlers": [{"console": "console", "debug-log": "db-log"}[DJANGO_DB_LOG_HANDLER]]
             if DJANGO_DB_LOG_HANDLER else [],
@@ -334,22 +332,8 @@ if legacy_settings.installed():
     AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
     GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"] = 100  # openimis-be_py's
 
-# --- modules -------------------------------------------------------------------
-OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", modules.POLICIES)
-_policy = "skip" if os.environ.get("_OPENIMIS_INSPECT") else OPENIMIS_MODULE_ERRORS
-HOST = modules.discover(
-    only=env.list("OPENIMIS_MODULES", []) or None,
-    disabled=env.list("OPENIMIS_DISABLED_MODULES", []),
-    policy=_policy,
-)
-apps_assembly.collect(HOST)
-middleware_assembly.collect(HOST)
-settings_assembly.collect(HOST)
-HOST.settle()
-
-# The host app comes last so its ready() (which assembles URLs, the schema and
-# the tasks, then calls openimis_ready) runs after every module's AppConfig.
-INSTALLED_APPS = HOST_APPS + apps_assembly.installed(HOST) + ["openimis_host"]
-MIDDLEWARE += middleware_assembly.installed(HOST)
-globals().update(settings_assembly.defaults(HOST, env, host_settings=set(globals())))
-del HOST  # reach it through openimis_host.modules.get_host()
+# --- modules (last: the installed modules are folded into everything above) --------
+OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", POLICIES)
+INSTALLED_APPS = HOST_APPS + ["openimis_host"]  # module apps go before the host's own
+_host = current_host() or discovery.from_environment(env)  # a test's setup_host() made one already
+assembly.fold_settings(_host, globals(), env)

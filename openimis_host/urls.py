@@ -5,22 +5,22 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from .assembly import graphql, urls
 from .graphql_view import HostGraphQLView
 from .health import health
-from .modules import get_host
+from .host import get_host
 from .security.ratelimit import limited
 
 root = settings.SITE_ROOT
+host = get_host()
 
 urlpatterns = [
     # Module mounts first: most requests are theirs, and ModuleRoutes answers with
     # one dictionary lookup (a miss falls through to the host's own paths below;
     # a module may not be mounted on one of those names).
-    urls.routes(get_host(), root),
+    host.routes,
     path(f"{root}health", health, name="health"),
     path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
-        graphql.schema, graphiql=settings.DEBUG))), name="graphql"),
+        host.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),
 ]
 

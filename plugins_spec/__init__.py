@@ -1,4 +1,4 @@
-"""The openimis-host module contract (v1).
+"""The openimis-host module contract (v1.1).
 
 A module author imports only from here::
 
@@ -6,8 +6,10 @@ A module author imports only from here::
 
 ``hookimpl`` marks a function as the implementation of one of the hooks
 declared in :mod:`plugins_spec.hookspecs`; ``ScheduledTask`` is the record that
-``openimis_scheduled_tasks`` returns. Nothing in this package imports the host
-or Django, so a module's plugin object stays cheap to import.
+``openimis_scheduled_tasks`` returns. A distribution that supplies many modules
+(a *module provider*) returns :class:`ProvidedModule` records instead. Nothing
+in this package imports the host or Django, so a module's plugin object stays
+cheap to import.
 """
 
 import pluggy
@@ -18,17 +20,26 @@ PROJECT_NAME = "openimis"
 #: The entry point group the host scans for modules.
 ENTRY_POINT_GROUP = "openimis.modules"
 
+#: The entry point group of module providers: callables returning ``list[ProvidedModule]``.
+PROVIDER_GROUP = "openimis.module_providers"
+
+#: The version of this contract (DESIGN.md); bumped, with a changelog entry, when it changes.
+CONTRACT_VERSION = "1.1"
+
 #: Marks a function as the implementation of an openimis hook.
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 #: Marks a function as the specification of an openimis hook (host use only).
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
-from plugins_spec.records import ScheduledTask, TaskError  # noqa: E402
+from plugins_spec.records import ProvidedModule, ScheduledTask, TaskError  # noqa: E402
 
 __all__ = [
+    "CONTRACT_VERSION",
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
+    "PROVIDER_GROUP",
+    "ProvidedModule",
     "ScheduledTask",
     "TaskError",
     "hookimpl",

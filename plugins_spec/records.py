@@ -1,4 +1,4 @@
-"""Records that hooks return."""
+"""Records that hooks and module providers return."""
 
 from __future__ import annotations
 
@@ -66,3 +66,28 @@ class ScheduledTask:
             problems.append("max_instances must be a positive int")
         if problems:
             raise TaskError(f"ScheduledTask {self.name!r}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ProvidedModule:
+    """One module supplied by a module provider (entry point group ``openimis.module_providers``).
+
+    ``name``
+        the module's logical name, a Python identifier, exactly as an
+        ``openimis.modules`` entry point name would be.
+    ``plugin``
+        the object holding the module's hook implementations (``@hookimpl``).
+    ``distribution`` / ``version``
+        the installed distribution the module really comes from, shown by
+        ``openimis-host modules`` and in every message about the module.
+    ``after``
+        names of modules this one must load after. They order the modules of a
+        provider; Requires-Dist is not read for provided modules, since the
+        provider knows their real dependencies better than their metadata.
+    """
+
+    name: str
+    plugin: Any
+    distribution: str | None = None
+    version: str | None = None
+    after: tuple[str, ...] = ()

@@ -215,12 +215,14 @@ _DIST_CACHE = Path(os.environ.get("OPENIMIS_TEST_DISTS", "/tmp/openimis-test-dis
 
 def build_dist(name: str, version: str, files: dict[str, str], *, module: str | None = None,
                entry_point: str | None = None, requires: tuple[str, ...] = (),
-               extra_entry_points: dict[str, str] | None = None) -> Path:
+               extra_entry_points: dict[str, str] | None = None,
+               providers: dict[str, str] | None = None) -> Path:
     """Build and pip-install a module distribution into its own directory; return the directory.
 
     ``files`` maps paths (relative to the project) to source text. The entry
-    point is ``module = entry_point`` in group openimis.modules. Installs are
-    cached by content, so repeated runs cost nothing.
+    point is ``module = entry_point`` in group openimis.modules; ``providers``
+    are entry points in openimis.module_providers. Installs are cached by
+    content, so repeated runs cost nothing.
     """
     eps = dict(extra_entry_points or {})
     if module:
@@ -238,7 +240,9 @@ def build_dist(name: str, version: str, files: dict[str, str], *, module: str | 
         dependencies = [{deps}]
 
         [project.entry-points."openimis.modules"]
-        """) + "".join(f'{k} = "{v}"\n' for k, v in eps.items()) + textwrap.dedent(f"""
+        """) + "".join(f'{k} = "{v}"\n' for k, v in eps.items()) + (
+        '\n[project.entry-points."openimis.module_providers"]\n'
+        + "".join(f'{k} = "{v}"\n' for k, v in providers.items()) if providers else "") + textwrap.dedent(f"""
         [tool.setuptools]
         packages = {json.dumps(packages)}
         """)

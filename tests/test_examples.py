@@ -115,7 +115,7 @@ def test_health_reports_every_module(served):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == {"status": "ok"}
-    assert {m["name"]: m["status"] for m in body["modules"]} == {"insuree": "loaded",
+    assert {m["name"]: m["status"] for m in body["modules"]} == {"host": "loaded", "insuree": "loaded",
                                                                   "claim": "loaded"}
 
 

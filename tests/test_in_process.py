@@ -48,8 +48,9 @@ def test_a_plugin_object_registered_in_process_is_served_without_installing(host
     result = run_script(script, host_env, tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    # Only the registered module: the pip-installed examples are left out by default.
-    assert lines[0] == "['demo']"
+    # Only the registered module (and the host's built-in one): the pip-installed
+    # examples are left out by default.
+    assert lines[0] == "['host', 'demo']"
     assert lines[1] == "{'word': 'hi'}"
     assert lines[2] == "{'data': {'demo': 'ok'}}"
 
@@ -69,7 +70,7 @@ def test_in_process_plugins_can_sit_beside_the_installed_modules(host_env, tmp_p
     """
     result = run_script(script, host_env, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["insuree,claim,demo"]
+    assert result.stdout.split() == ["host,insuree,claim,demo"]
 
 
 def test_a_broken_in_process_plugin_raises_a_boot_error_naming_it(host_env, tmp_path):

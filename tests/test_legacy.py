@@ -22,7 +22,6 @@ from conftest import REPO, build_dist, with_dists
 from openimis_host.graphql_stack import LEGACY
 
 MODULES_DIR = os.environ.get("OPENIMIS_LEGACY_MODULES")
-SUPPORT = REPO / "tests" / "legacy_support"
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "
@@ -35,9 +34,7 @@ def legacy_env(any_db_env):
     if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
         pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
                     "tests/legacy-requirements.txt (scripts/test installs them)")
-    return {**any_db_env, "PYTHONPATH": f"{MODULES_DIR}:{SUPPORT}",
-            # TODO(merge): drop with tests/legacy_support once provider discovery is merged.
-            "DJANGO_SETTINGS_MODULE": "legacy_test_settings",
+    return {**any_db_env, "PYTHONPATH": MODULES_DIR,
             "OPENIMIS_MODULES": "core,location,medical,medical_pricelist",
             "SITE_ROOT": "api", "MODE": "DEV"}
 

@@ -7,11 +7,12 @@ splitting the path, this keeps working when SITE_ROOT changes.
 
 import logging
 
-from rest_framework.views import exception_handler as drf_default
+from ..host import get_host, where
 
 log = logging.getLogger("openimis_host")
 
-_handlers: dict = {}
+HOOK = "openimis_exception_handler"
+HOOKS = (HOOK,)
 
 
 def _check(value):
@@ -20,21 +21,16 @@ def _check(value):
 
 def collect(host) -> None:
     """Call ``openimis_exception_handler`` of each loaded module."""
-    for module in host.loaded:
-        handler = host.call(module, "openimis_exception_handler", _check)
-        if handler is not None:
-            module.results["openimis_exception_handler"] = handler
+    host.collect(HOOK, _check)
 
 
-def install(host) -> None:
+def apply(host) -> None:
     """Make the loaded modules' handlers the ones :func:`handle` dispatches to."""
-    _handlers.clear()
-    for module in host.loaded:
-        handler = module.results.get("openimis_exception_handler")
-        if handler is not None:
-            _handlers[module.name] = handler
-            module.contributions["exception_handler"] = (
-                f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', handler)}")
+    host.handlers = {module.name: handler for module, handler in host.results(HOOK)}
+
+
+def show(hook, result, module):
+    return "exception_handler", where(result).split(" (")[0]
 
 
 def handle(exc, context):
@@ -42,7 +38,7 @@ def handle(exc, context):
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     module = match.namespaces[0] if match is not None and match.namespaces else None
-    handler = _handlers.get(module)
+    handler = get_host().handlers.get(module)
     if handler is not None:
         try:
             response = handler(exc, context)
@@ -54,4 +50,8 @@ def handle(exc, context):
         else:
             if response is not None:
                 return response
+    # Imported here: rest_framework.views reads Django's settings when imported,
+    # and this file is imported while the settings module itself is running.
+    from rest_framework.views import exception_handler as drf_default
+
     return drf_default(exc, context)

@@ -8,42 +8,35 @@ per module first, so the message can name who clashes with whom.
 
 from __future__ import annotations
 
+import copy
+
 import graphene
-from django.conf import settings
 from graphene.utils.str_converters import to_camel_case
 
-from .. import __version__
 from ..errors import HostError
 from ..graphql_stack import schema_errors
-from ..modules import LOADED
-from ..security.graphql import TokenAuth
-
-#: The schema of this process, set by :func:`build` (graphene-django's SCHEMA setting).
-schema: graphene.Schema | None = None
+from ..host import get_host
 
 ROOTS = {"openimis_graphql_query": "Query", "openimis_graphql_mutation": "Mutation"}
+HOOKS = (*ROOTS, "openimis_graphql_types")
 
 
-class HostQuery(graphene.ObjectType):
-    """Fields the host itself adds to the root Query."""
-
-    openimis_host_version = graphene.String(description="The version of openimis-host.")
-
-    @staticmethod
-    def resolve_openimis_host_version(root, info):
-        return __version__
+def __getattr__(name):
+    # graphene-django's SCHEMA setting names "openimis_host.assembly.graphql.schema":
+    # the schema lives on the Host, not in a global of this file.
+    if name == "schema":
+        return get_host().schema
+    raise AttributeError(name)
 
 
-class HostMutation(graphene.ObjectType):
-    """Fields the host itself adds to the root Mutation."""
-
-    if settings.HOST_TOKEN_AUTH:  # off when openIMIS's core brings its own (legacy/settings.py)
-        token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+def graphql_name(attr: str, field) -> str:
+    """A field's name as the schema shows it: its ``name=``, else the camel-cased attribute."""
+    return getattr(field, "name", None) or to_camel_case(attr)
 
 
 def _field_names(object_type) -> list[str]:
-    """Field names as the schema shows them (graphene camel-cases them by default)."""
-    return [to_camel_case(name) for name in object_type._meta.fields]
+    """The GraphQL names of a root type's fields (what clients and the schema see)."""
+    return [graphql_name(attr, field) for attr, field in object_type._meta.fields.items()]
 
 
 def _is_object_type(value) -> str | None:
@@ -88,37 +81,43 @@ def _children(kind) -> list:
 
 
 def collect(host) -> None:
-    """Call the GraphQL hooks of each loaded module; refuse fields and type names taken."""
-    # The host's own fields and types are reserved (owner None).
-    field_owner = {"Query": dict.fromkeys(_field_names(HostQuery), None),
-                   "Mutation": dict.fromkeys(_field_names(HostMutation), None)}
-    type_owner: dict[str, tuple] = {name: (None, kind) for name, kind
-                                    in _named_types([HostQuery, HostMutation]).items()}
+    """Call the GraphQL hooks of each loaded module; refuse GraphQL names already taken.
+
+    Names are compared as the schema shows them (a field's ``name=``, a type's
+    ``Meta.name``), not as Python attributes, so no module can replace another's
+    field, or the host's login, by naming its own the same.
+    """
+    results = {hook: host.collect(hook, _is_object_type) for hook in ROOTS}
+    types = host.collect("openimis_graphql_types", _is_type_list)
+    field_owner: dict[str, dict] = {"Query": {}, "Mutation": {}}
+    type_owner: dict[str, tuple] = {}
     for module in host.loaded:
-        results = {hook: host.call(module, hook, _is_object_type) for hook in ROOTS}
-        types = host.call(module, "openimis_graphql_types", _is_type_list) or []
-        if module.status != LOADED:
+        mine = {hook: results[hook].get(module.name) for hook in ROOTS}
+        extra = types.get(module.name) or []
+        if not any(mine.values()) and not extra:
             continue
         try:
-            named = _named_types([r for r in results.values() if r] + [_Holder(types)])
+            named = _named_types([r for r in mine.values() if r] + [_Holder(extra)])
         except Exception as exc:  # a lazy field type that fails to import
-            host.fail(module, f"its GraphQL types cannot be resolved: {type(exc).__name__}: {exc}",
+            host.fail(module, "openimis.E016",
+                      f"its GraphQL types cannot be resolved: {type(exc).__name__}: {exc}",
                       "fix the field type references in its schema")
             continue
-        problem = _clash(module, results, named, field_owner, type_owner)
+        problem = _clash(module, mine, named, field_owner, type_owner)
         if problem:
             host.fail(module, *problem)
             continue
         for hook, root in ROOTS.items():
-            if results[hook]:
-                fields = _field_names(results[hook])
-                field_owner[root].update(dict.fromkeys(fields, module))
-                module.contributions[f"graphql_{root.lower()}"] = fields
+            if mine[hook]:
+                field_owner[root].update(dict.fromkeys(_field_names(mine[hook]), module))
         for name, kind in named.items():
             type_owner.setdefault(name, (module, kind))
-        if types:
-            module.contributions["graphql_types"] = [t._meta.name for t in types]
-        module.results.update({k: v for k, v in results.items() if v}, openimis_graphql_types=types)
+
+
+def show(hook, result, module):
+    if hook == "openimis_graphql_types":
+        return "graphql_types", [t._meta.name for t in result]
+    return f"graphql_{ROOTS[hook].lower()}", _field_names(result)
 
 
 class _Holder:
@@ -132,41 +131,53 @@ def _clash(module, results, named, field_owner, type_owner):
     for hook, root in ROOTS.items():
         for field in (_field_names(results[hook]) if results[hook] else []):
             if field in field_owner[root]:
-                other = field_owner[root][field]
-                who = f"module '{other.name}' ({other.distribution})" if other else "the host"
-                return (f"its GraphQL {root} field '{field}' is already defined by {who}",
+                return ("openimis.E014",
+                        f"its GraphQL {root} field '{field}' is already defined by "
+                        f"{_who(field_owner[root][field])}",
                         f"rename the field, e.g. prefix it with '{module.name}'")
     for name, kind in named.items():
         if name in ROOTS.values():
-            return (f"it defines a GraphQL type named '{name}', the name of a root type",
+            return ("openimis.E015", f"it defines a GraphQL type named '{name}', the name of a root type",
                     "rename the type (set class Meta: name = ...)")
         if name in type_owner and type_owner[name][1] is not kind:
-            other = type_owner[name][0]
-            who = f"module '{other.name}' ({other.distribution})" if other else "the host"
-            return (f"its GraphQL type '{name}' ({kind.__module__}.{kind.__qualname__}) has the "
-                    f"same name as a type of {who}",
+            return ("openimis.E015",
+                    f"its GraphQL type '{name}' ({kind.__module__}.{kind.__qualname__}) has the "
+                    f"same name as a type of {_who(type_owner[name][0])}",
                     "rename one of them (class Meta: name = ...), or reuse the other module's type")
     return None
 
 
+def _who(module) -> str:
+    if module.builtin:
+        return f"the host (built-in module '{module.name}')"
+    return f"module '{module.name}' ({module.distribution} {module.version})"
+
+
 def _root(name: str, classes) -> type | None:
+    """A fresh root type with every field of ``classes``, each keyed by its GraphQL name.
+
+    Keying by the GraphQL name (and setting it on a copy of the field) keeps two
+    fields apart whose Python attributes happen to share a name.
+    """
     attrs = {}
     for cls in classes:
-        for field_name, field in cls._meta.fields.items():
-            attrs[field_name] = field
-            resolver = getattr(cls, f"resolve_{field_name}", None)
+        for attr, field in cls._meta.fields.items():
+            key = graphql_name(attr, field)
+            attrs[key] = copy.copy(field)
+            attrs[key].name = key
+            resolver = getattr(cls, f"resolve_{attr}", None)
             if resolver is not None:
-                attrs[f"resolve_{field_name}"] = staticmethod(resolver)
+                attrs[f"resolve_{key}"] = staticmethod(resolver)
     return type(name, (graphene.ObjectType,), attrs) if attrs else None
 
 
 def _schema(modules) -> graphene.Schema:
-    query = _root("Query", [HostQuery] + [m.results["openimis_graphql_query"] for m in modules
-                                          if "openimis_graphql_query" in m.results])
-    mutation = _root("Mutation", [HostMutation] + [m.results["openimis_graphql_mutation"]
-                                                   for m in modules
-                                                   if "openimis_graphql_mutation" in m.results])
-    types = [t for m in modules for t in m.results.get("openimis_graphql_types", [])]
+    def part(hook):
+        return [m.results[hook] for m in modules if hook in m.results]
+
+    query = _root("Query", part("openimis_graphql_query"))
+    mutation = _root("Mutation", part("openimis_graphql_mutation"))
+    types = [t for kinds in part("openimis_graphql_types") for t in kinds]
     built = graphene.Schema(query=query, mutation=mutation, types=types or None)
     errors = schema_errors(built)
     if errors:
@@ -174,26 +185,29 @@ def _schema(modules) -> graphene.Schema:
     return built
 
 
-def build(host) -> graphene.Schema:
-    """Merge every loaded module's contributions into the process schema.
+def apply(host) -> None:
+    """Merge every loaded module's contributions into the Host's ``schema``.
 
     If the merged schema is invalid, each module's part is built alone to find
     the culprit, so the error names a module rather than a graphene traceback.
     """
-    global schema
     try:
-        schema = _schema(host.loaded)
+        host.schema = _schema(host.loaded)
+        return
     except Exception as merged_error:
-        for module in host.loaded:
-            try:
-                _schema([module])
-            except Exception as exc:
-                host.fail(module, f"its GraphQL schema is invalid: {type(exc).__name__}: {exc}",
-                          "fix the types its GraphQL hooks return")
-        host.settle()
+        error = merged_error
+    builtin = [m for m in host.loaded if m.builtin]
+    for module in host.loaded:
+        if module.builtin:
+            continue
         try:
-            schema = _schema(host.loaded)
-        except Exception:
-            raise HostError(f"the merged GraphQL schema is invalid and no single module "
-                            f"explains it: {merged_error}") from None
-    return schema
+            _schema(builtin + [module])
+        except Exception as exc:
+            host.fail(module, "openimis.E016", f"its GraphQL schema is invalid: {type(exc).__name__}: {exc}",
+                      "fix the types its GraphQL hooks return")
+    host.settle()
+    try:
+        host.schema = _schema(host.loaded)
+    except Exception:
+        raise HostError(f"the merged GraphQL schema is invalid and no single module "
+                        f"explains it: {error}") from None

@@ -10,7 +10,6 @@ from django.utils.module_loading import import_string
 
 from plugins_spec import ScheduledTask
 
-_tasks: dict[str, Task] = {}
 _GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
@@ -81,12 +80,17 @@ def _resolve(task_id: str, module, record: ScheduledTask) -> Task | tuple[str, s
     return task
 
 
+HOOK = "openimis_scheduled_tasks"
+HOOKS = (HOOK,)
+
+
 def collect(host) -> None:
-    """Call ``openimis_scheduled_tasks`` of each module and resolve its records into Tasks."""
-    for module in host.loaded:
-        records = host.call(module, "openimis_scheduled_tasks", _check)
-        if not records:
-            continue
+    """Call ``openimis_scheduled_tasks`` of each module and resolve its records into Tasks.
+
+    What the module keeps in ``results`` is the resolved Tasks, not the records.
+    """
+    for name, records in host.collect(HOOK, _check).items():
+        module = host.get(name)
         resolved: dict[str, Task] = {}
         for record in records:
             # Ids carry the module's name, so a duplicate can only come from within one module.
@@ -97,22 +101,24 @@ def collect(host) -> None:
             else:
                 outcome = _resolve(task_id, module, record)
             if isinstance(outcome, tuple):
-                host.fail(module, *outcome)
+                host.fail(module, "openimis.E017", *outcome)
                 break
             resolved[task_id] = outcome
         else:
-            module.results["openimis_scheduled_tasks"] = list(resolved.values())
-            module.contributions["tasks"] = list(resolved)
+            module.results[HOOK] = list(resolved.values())
 
 
-def install(host) -> None:
-    """Make the loaded modules' tasks the ones :func:`all_tasks` returns."""
-    _tasks.clear()
-    for module in host.loaded:
-        for task in module.results.get("openimis_scheduled_tasks", []):
-            _tasks[task.id] = task
+def apply(host) -> None:
+    """Make the loaded modules' tasks the Host's ``tasks``, by id, in module order."""
+    host.tasks = {task.id: task for _, tasks in host.results(HOOK) for task in tasks}
 
 
 def all_tasks() -> dict[str, Task]:
     """Every task of the loaded modules, by id, in module order."""
-    return dict(_tasks)
+    from ..host import get_host
+
+    return dict(get_host().tasks)
+
+
+def show(hook, result, module):
+    return "tasks", [task.id for task in result]

@@ -21,16 +21,18 @@ def _check(value) -> str | None:
     return None
 
 
+HOOK = "openimis_urlpatterns"
+HOOKS = (HOOK,)
+
+
 def collect(host) -> None:
     """Call ``openimis_urlpatterns`` of each loaded module; refuse the host's own mounts."""
     for module in host.loaded:
-        if module.name in RESERVED and module.hooks.get("openimis_urlpatterns"):
-            host.fail(module, f"its URL mount '{module.name}/' is already served by the host",
+        if module.name in RESERVED and HOOK in module.impls:
+            host.fail(module, "openimis.E013",
+                      f"its URL mount '{module.name}/' is already served by the host",
                       f"rename the entry point; these mounts are reserved: {', '.join(sorted(RESERVED))}")
-            continue
-        patterns = host.call(module, "openimis_urlpatterns", _check)
-        if patterns is not None:
-            module.results["openimis_urlpatterns"] = list(patterns)
+    host.collect(HOOK, _check)
 
 
 class ModuleRoutes(URLResolver):
@@ -52,21 +54,29 @@ class ModuleRoutes(URLResolver):
         rest = path[len(self._site_root):] if path.startswith(self._site_root) else None
         include = self._by_name.get(rest.partition("/")[0]) if rest is not None else None
         if include is None:
-            raise Resolver404({"tried": [], "path": path})
+            # What DEBUG's 404 page lists: every mount, with its prefix.
+            raise Resolver404({"tried": [[mount] for mount in self._by_name.values()], "path": path})
         # The SITE_ROOT prefix captures nothing and this resolver has no namespace,
         # so the include's match is ours once the include's own prefix joins its
         # route, as URLResolver.resolve would do (the root resolver adds SITE_ROOT).
-        match = include.resolve(rest)
+        try:
+            match = include.resolve(rest)
+        except Resolver404 as miss:
+            tried = (miss.args[0] if miss.args else {}).get("tried") or []
+            raise Resolver404({"tried": [[include, *t] for t in tried] or [[include]],
+                               "path": path}) from None
         match.route = self._join_route(str(include.pattern), match.route)
         return match
 
 
-def routes(host, site_root: str) -> ModuleRoutes:
-    """The resolver for every loaded module's mount (used by the root URLconf)."""
-    mounts = {}
-    for module in host.loaded:
-        patterns = module.results.get("openimis_urlpatterns")
-        if patterns is not None:
-            mounts[module.name] = patterns
-            module.contributions["url_mount"] = f"/{site_root}{module.name}/"
-    return ModuleRoutes(site_root, mounts)
+def apply(host) -> None:
+    """Make the resolver of every loaded module's mount the Host's ``routes`` (the root URLconf's)."""
+    from django.conf import settings
+
+    host.routes = ModuleRoutes(settings.SITE_ROOT, {m.name: list(p) for m, p in host.results(HOOK)})
+
+
+def show(hook, result, module):
+    from django.conf import settings
+
+    return "url_mount", f"/{settings.SITE_ROOT}{module.name}/"

@@ -16,9 +16,10 @@ from importlib import metadata
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from plugins_spec import ProvidedModule
+
 from .order import order
 from .plugin import make_plugin
-from .records import ProvidedModule
 
 log = logging.getLogger("openimis_host.legacy")
 

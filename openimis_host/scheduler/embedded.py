@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from django.conf import settings
 
 from ..assembly.tasks import Task, all_tasks
+from ..host import get_host
 from . import history
 from .lock import Elector, database_lock, runner_name
 
@@ -85,24 +86,24 @@ def run_foreground(stop) -> None:
         scheduler.stop(wait=True)
 
 
-_autostarted: EmbeddedScheduler | None = None
-
-
 def autostart() -> None:
-    """Start the scheduler in the background of this (web) process; errors are logged only."""
-    global _autostarted
+    """Start the scheduler in the background of this (web) process; errors are logged only.
+
+    The running scheduler is kept on the process Host (``host.scheduler``).
+    """
+    host = get_host()
     try:
         history.require_tables()
-        _autostarted = EmbeddedScheduler()
-        _autostarted.start()
+        host.scheduler = EmbeddedScheduler()
+        host.scheduler.start()
     except Exception as exc:  # a scheduler that cannot start must not take the web down
-        _autostarted = None
+        host.scheduler = None
         log.error("scheduler not started in %s (SCHEDULER_AUTOSTART): %s", runner_name(), exc)
 
 
 def autostop() -> None:
     """Stop what :func:`autostart` started, handing the lock over to another process."""
-    global _autostarted
-    if _autostarted is not None:
-        _autostarted.stop(wait=False)
-        _autostarted = None
+    host = get_host()
+    if host.scheduler is not None:
+        host.scheduler.stop(wait=False)
+        host.scheduler = None

@@ -1,4 +1,4 @@
-"""``openimis-host modules [--json]``: every discovered module and what it contributed."""
+"""``openimis-host modules [--json]``: every discovered module, what it contributes, and its problems."""
 
 import json
 import sys
@@ -6,50 +6,78 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from openimis_host.assembly import contributions
+from openimis_host.host import FAILED, LOADED, get_host
 from openimis_host.management.table import render
-from openimis_host.modules import FAILED, get_host
 
 
-def _summary(contributions: dict) -> str:
-    parts = []
-    for key, value in contributions.items():
-        if isinstance(value, list):
-            parts.append(f"{key}={','.join(value)}")
-        else:
-            parts.append(f"{key}={value}")
-    return "; ".join(parts) or "-"
+def as_dict(module, problems) -> dict:
+    """What ``modules --json`` shows of one module; contributions only for a loaded one."""
+    return {
+        "name": module.name,
+        "distribution": module.distribution,
+        "version": module.version,
+        "source": module.source,
+        "builtin": module.builtin,
+        "summary": module.summary,
+        "home_page": module.home_page,
+        "status": module.status,
+        "error": module.error,
+        "contributions": contributions(module) if module.status == LOADED else {},
+        "problems": [p.as_dict() for p in problems if p.module == module.name],
+    }
+
+
+def _summary(shown: dict) -> str:
+    return "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in shown.items()) or "-"
 
 
 class Command(BaseCommand):
-    help = "List discovered openIMIS modules: distribution, version, status and contributions."
+    help = "List discovered openIMIS modules: distribution, version, status, contributions and problems."
+    # The command prints each module problem itself; the system checks would print them again.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print a JSON document")
 
     def handle(self, *args, **options):
         host = get_host()
-        rows = [m.as_dict() for m in host.modules]
+        policy = settings.OPENIMIS_MODULE_ERRORS
+        rows = [as_dict(m, host.problems) for m in host.modules]
         if options["json"]:
-            self.stdout.write(json.dumps({"policy": settings.OPENIMIS_MODULE_ERRORS,
-                                          "modules": rows}, indent=2, default=str))
+            self.stdout.write(json.dumps({"policy": policy, "modules": rows,
+                                          "problems": [p.as_dict() for p in host.problems]},
+                                         indent=2, default=str))
         else:
             self._table(rows)
-        failed = [m for m in host.modules if m.status == FAILED]
-        if failed and settings.OPENIMIS_MODULE_ERRORS == "fail":
+        if host.problems:
+            # Each problem once, with its id and fix (the table only shows the status).
             for problem in host.problems:
                 self.stderr.write(f"- {problem}")
+        failed = [m for m in host.modules if m.status == FAILED]
+        if failed and policy == "fail":
             self.stderr.write(f"{len(failed)} module(s) failed; with OPENIMIS_MODULE_ERRORS=fail "
                               "the host refuses to start (set it to skip to start without them)")
             sys.exit(1)
+        if failed:
+            self.stderr.write(f"{len(failed)} module(s) failed and are left out "
+                              "(OPENIMIS_MODULE_ERRORS=skip)")
 
     def _table(self, rows):
         header = ("MODULE", "STATUS", "DISTRIBUTION", "VERSION", "CONTRIBUTES")
-        lines = [(r["name"], r["status"], r["distribution"] or "(in-process)", r["version"] or "-",
-                  _summary(r["contributions"])) for r in rows]
+        lines = [(r["name"] + (" (built-in)" if r["builtin"] else ""), r["status"],
+                  r["distribution"] or "(in-process)", r["version"] or "-", _summary(r["contributions"]))
+                 for r in rows]
         for line in render(header, lines):
             self.stdout.write(line)
+        about = [r for r in rows if r["summary"] or r["home_page"]]
+        if about:
+            self.stdout.write("")
+            for r in about:
+                link = f" <{r['home_page']}>" if r["home_page"] else ""
+                self.stdout.write(f"{r['name']}: {r['summary'] or ''}{link}".rstrip())
         for r in rows:
-            if r["error"]:
-                self.stdout.write(f"\n{r['name']}: {r['status']}: {r['error']}")
-        if not rows:
-            self.stdout.write("\nNo modules installed. pip install one, or see README 'Writing a module'.")
+            if r["status"] == "disabled":
+                self.stdout.write(f"{r['name']}: disabled: {r['error']}")
+        if len(rows) == 1:
+            self.stdout.write("\nNo modules installed. pip install one, or see docs/module-authors.md.")
