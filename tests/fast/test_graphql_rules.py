@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 import pytest
+
 from openimis_host.graphql_limits import hide_suggestions, max_depth_rule
 from openimis_host.graphql_stack import parse, validate
 
