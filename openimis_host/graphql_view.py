@@ -9,8 +9,8 @@ GRAPHQL_INTROSPECTION is off (400).
 
 An exception raised inside a resolver is logged with its traceback (and so
 reaches Sentry). In PROD its message is replaced by "internal server error"
-unless it is meant for the client: a GraphQLError, or Django's ValidationError
-or PermissionDenied.
+unless it is meant for the client: a GraphQLError, Django's ValidationError
+or PermissionDenied, or a DRF APIException.
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
@@ -33,6 +33,7 @@ from django.http.response import HttpResponseBadRequest
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
+from rest_framework.exceptions import APIException
 
 from . import graphql_limits
 from .graphql_stack import (
@@ -55,7 +56,8 @@ POST_CONTENT_TYPES = ("application/json", "application/graphql",
 #: cannot be filled with a thousand near-10 MB queries.
 CACHEABLE_QUERY_LENGTH = 64 * 1024
 #: Exceptions whose message is written for the client.
-CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied)
+CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied,
+                 APIException)  # DRF's, e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS")
 
 
 def _bad_request(message: str) -> HttpError:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, build_dist, with_dists
+from production_support import prod
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -54,13 +55,20 @@ class Client:
             "Content-Type": "application/json", **self.headers, **(headers or {})})
         try:
             with self.opener.open(request, timeout=60) as resp:
-                return resp.status, json.loads(resp.read() or b"null")
+                return resp.status, _body(resp.read())
         except urllib.error.HTTPError as err:
-            return err.code, json.loads(err.read() or b"null")
+            return err.code, _body(err.read())
 
     def graphql(self, query: str, variables=None, **kw):
         return self.request("POST", "/api/graphql", {"query": query, "variables": variables or {}},
                             **kw)
+
+
+def _body(raw: bytes):
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode(errors="replace")  # not JSON: the test's assertion shows it
 
 
 def modules_json(result) -> list[dict]:
@@ -182,3 +190,23 @@ def test_a_missing_undeclared_dependency_fails_that_module_naming_what_to_instal
     assert ("it needs openimis-be-contribution-plan, which is not installed (not declared by the "
             "module): pip install openimis-be-contribution-plan") in error
     assert {status[n][0] for n in ("core", "location", "medical", "medical_pricelist")} == {"loaded"}
+
+
+def test_a_wrong_password_in_prod_gets_cores_error_and_is_recorded_for_lock_out(legacy_env, cli, gunicorn):
+    env = prod({**legacy_env, "LOGIN_LOCKOUT_FAILURE_LIMIT": "3"})
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    create_admin(cli, env)
+    server = gunicorn(env, workers=1)
+    client = Client(server.url)
+    login = 'mutation { tokenAuth(username: "Admin", password: "%s") { token } }'
+    status, body = client.graphql(login % "wrong")
+    assert status == 200 and body["data"]["tokenAuth"] is None, body
+    assert [e["message"] for e in body["errors"]] == ["INCORRECT_CREDENTIALS"], body
+    assert client.graphql(login % "wrong")[1]["errors"][0]["message"] == "INCORRECT_CREDENTIALS"
+    status, body = client.graphql(login % "wrong")  # the third: django-axes locks the account
+    assert status == 429 and "Account locked" in body, (status, body)
+    # Locked out: even the right password is refused, with core's message.
+    status, body = client.graphql(login % "admin123")
+    assert body["data"]["tokenAuth"] is None, (status, body)
+    assert body["errors"][0]["message"].startswith("Too many failed attempts"), body
