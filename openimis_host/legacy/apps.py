@@ -11,6 +11,10 @@ from __future__ import annotations
 from core.apps import CoreConfig as _CoreConfig
 from django.test.utils import override_settings
 
+from . import psycopg_tuples
+
+psycopg_tuples.install()  # before core's ready() opens the first connection
+
 
 class CoreConfig(_CoreConfig):
     """``core``'s app; its ``ready()`` runs as usual, except that its scheduler does not start."""

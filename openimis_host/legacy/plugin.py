@@ -56,8 +56,10 @@ class LegacyPlugin:
         after checking what it needs but does not declare."""
         needs.check(self.name)
         if self.name == "core":
-            # core imports django_apscheduler at start-up and records logins with axes.
-            return ["django_apscheduler", "axes", "openimis_host.legacy.apps.CoreConfig"]
+            # core imports django_apscheduler at start-up, records logins with axes, and its
+            # User clears django-graphql-jwt's refresh tokens (as openimis-be_py installs them).
+            return ["django_apscheduler", "axes", "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
+                    "openimis_host.legacy.apps.CoreConfig"]
         return [self.name]
 
     @hookimpl
