@@ -11,6 +11,8 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -210,3 +212,16 @@ def test_a_wrong_password_in_prod_gets_cores_error_and_is_recorded_for_lock_out(
     status, body = client.graphql(login % "admin123")
     assert body["data"]["tokenAuth"] is None, (status, body)
     assert body["errors"][0]["message"].startswith("Too many failed attempts"), body
+
+
+def test_tuple_parameters_are_sql_lists_under_psycopg3_as_under_psycopg2():
+    # openIMIS's location.0019 runs "viewname IN %s" with a tuple on an existing database.
+    code = ("import psycopg; from openimis_host.legacy import psycopg_tuples; psycopg_tuples.install(); "
+            "conn = psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres'); "
+            "cur = psycopg.ClientCursor(conn); "
+            "cur.execute('SELECT x FROM (VALUES (1), (2), (3)) AS t(x) WHERE x IN %s ORDER BY x', "
+            "((1, 3),)); "
+            "print(cur.fetchall())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[(1,), (3,)]"
