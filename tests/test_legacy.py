@@ -86,7 +86,8 @@ def create_admin(cli, env):
     assert result.returncode == 0, result.output
 
 
-LOCATIONS = "{ locations(type: \"R\") { edges { node { uuid code name type } } } }"
+# parent goes through request.dataloaders (location's LocationLoader; legacy/dataloaders.py).
+LOCATIONS = "{ locations(type: \"R\") { edges { node { uuid code name type parent { code } } } } }"
 
 
 def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn):
@@ -147,8 +148,8 @@ def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn
     # Read back through locations and locationsAll.
     status, body = browser.graphql(LOCATIONS)
     assert status == 200 and "errors" not in body, body
-    assert [(e["node"]["code"], e["node"]["name"]) for e in body["data"]["locations"]["edges"]] == [
-        ("R9", "Host Region")]
+    assert [(e["node"]["code"], e["node"]["name"], e["node"]["parent"])
+            for e in body["data"]["locations"]["edges"]] == [("R9", "Host Region", None)]
     status, body = browser.graphql('{ locationsAll(type: "R") { edges { node { code } } } }')
     assert status == 200 and "errors" not in body, body
     assert [e["node"]["code"] for e in body["data"]["locationsAll"]["edges"]] == ["R9"]
