@@ -12,18 +12,16 @@ import functools
 import importlib
 import logging
 import os
+import re
 from importlib import metadata
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import Version
 from pluggy import PluginValidationError
 
 import plugins_spec
 
 from . import __version__, builtin, ordering
 from .errors import ConfigError
-from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, set_host
+from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
 
 log = logging.getLogger("openimis_host")
 
@@ -210,35 +208,67 @@ def _check_names(host: Host) -> None:
                       "rename the entry point in [project.entry-points.\"openimis.modules\"]")
 
 
-def _requirements(module: Module) -> list[Requirement]:
+#: The distribution name at the start of a Requires-Dist line (PEP 508).
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
+                          r"((?:\(?\s*(?:~=|===?|!=|<=?|>=?)|@).*)?")
+
+
+def _requirements(module: Module) -> list[tuple[str, str]]:
+    """(canonical name, version specifier) of each Requires-Dist line that applies (no extra).
+
+    Parsed by hand rather than with packaging.requirements, whose import is a
+    tenth of a small host's boot; packaging is imported only for what needs it
+    (a marker, the openimis-host specifier).
+    """
     reqs = []
     for line in module.requires_dist:
-        try:
-            req = Requirement(line)
-        except InvalidRequirement as exc:
+        text, _, marker = line.partition(";")
+        found = _REQUIREMENT.fullmatch(text.strip())
+        problem = None if found else "not a requirement"
+        if found and marker.strip():
+            from packaging.markers import InvalidMarker, Marker
+
+            try:
+                if not Marker(marker).evaluate({"extra": ""}):
+                    continue  # an optional dependency, not installed with the module
+            except InvalidMarker as exc:
+                problem = str(exc)
+        if problem:
             # pip would not have installed it; a hand-made one gets a word, not a failure.
             log.warning("module '%s' (%s): ignoring the Requires-Dist line %r: %s",
-                        module.name, module.distribution, line, exc)
+                        module.name, module.distribution, line, problem)
             continue
-        if req.marker is None or req.marker.evaluate({"extra": ""}):
-            reqs.append(req)
+        specifier = (found.group(2) or "").strip()
+        reqs.append((canonical_name(found.group(1)), "" if specifier.startswith("@")
+                     else specifier.strip("()").strip()))
     return reqs
 
 
 def _check_compatibility(host: Host, module: Module, host_version: str) -> None:
     reqs = _requirements(module)
     if reqs:
-        module.requires = frozenset(canonicalize_name(r.name) for r in reqs)
-    for req in reqs:
-        if canonicalize_name(req.name) != HOST_DISTRIBUTION:
+        module.requires = frozenset(name for name, _ in reqs)
+    for name, specifier in reqs:
+        if name != HOST_DISTRIBUTION or not specifier:
             continue
-        if not req.specifier.contains(Version(host_version), prereleases=True):
+        if not _host_satisfies(specifier, host_version):
             host.fail(
                 module, "openimis.E002",
-                f"requires openimis-host{req.specifier}, but this host is {host_version}",
+                f"requires openimis-host{specifier}, but this host is {host_version}",
                 f"install a release of {module.distribution} made for openimis-host "
-                f"{host_version}, or pip install 'openimis-host{req.specifier}'",
+                f"{host_version}, or pip install 'openimis-host{specifier}'",
             )
+
+
+@functools.lru_cache(maxsize=64)  # every module of a release asks the same question
+def _host_satisfies(specifier: str, host_version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(specifier).contains(host_version, prereleases=True)
+    except InvalidSpecifier:
+        log.warning("ignoring the requirement openimis-host%s: not a version specifier", specifier)
+        return True
 
 
 def _register(host: Host, module: Module) -> None:

@@ -11,6 +11,7 @@ It plays the part Django's ``apps`` registry plays for app configs and pluggy's
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,6 +150,11 @@ class Host:
     def results(self, hook: str) -> list[tuple[Module, Any]]:
         """``(module, result)`` for each loaded module whose ``hook`` gave a result, in order."""
         return [(m, m.results[hook]) for m in self.loaded if hook in m.results]
+
+
+def canonical_name(distribution: str) -> str:
+    """A distribution name as pip compares them (PEP 503): ``Openimis_Be.Core`` -> ``openimis-be-core``."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def where(func) -> str:
