@@ -24,6 +24,7 @@ from plugins_spec import hookspecs
 
 from . import __version__, ordering
 from .errors import BootError, ConfigError, Problem
+from .slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 
@@ -150,7 +151,8 @@ class Host:
         if func is None or module.status != LOADED:
             return None
         try:
-            result = func()
+            with warn_if_slow(f"hook {hook}()", module.name):
+                result = func()
         except Exception as exc:  # a module's bug must not become a host traceback
             log.debug("hook %s of %s raised", hook, module.name, exc_info=True)
             self.fail(module, f"hook {hook}() raised {type(exc).__name__}: {exc}",
@@ -317,7 +319,8 @@ def _load(host: Host, module: Module) -> None:
         # that an AttributeError raised by the module's own code is not blamed on
         # the entry point value.
         try:
-            plugin = importlib.import_module(ep.module)
+            with warn_if_slow(f"importing '{ep.module}'", module.name):
+                plugin = importlib.import_module(ep.module)
         except SystemExit as exc:  # would end the host silently
             host.fail(module, f"importing '{ep.module}' called sys.exit({exc.code!r})",
                       f"remove the sys.exit() from {module.distribution}'s import-time code")

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .assembly import graphql, urls
 from .graphql_view import HostGraphQLView
-from .health import health
+from .health import health, live, ready
 from .modules import get_host
 from .security.ratelimit import limited
 
@@ -19,6 +19,8 @@ urlpatterns = [
     # a module may not be mounted on one of those names).
     urls.routes(get_host(), root),
     path(f"{root}health", health, name="health"),
+    path(f"{root}health/live", live, name="health-live"),
+    path(f"{root}health/ready", ready, name="health-ready"),
     path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
         graphql.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),
