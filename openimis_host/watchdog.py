@@ -6,7 +6,7 @@ doing the read (libpq, gunicorn's parser) offers no deadline of its own. Shuttin
 the socket down from another thread makes that read return end-of-file at once,
 so the code fails the way it fails for a closed connection, which it handles.
 
-One daemon thread per process (restarted after a fork) looks at the operations
+One daemon thread per process (started again after a fork, on first use) looks at the operations
 in flight every :data:`TICK` seconds; arming and disarming cost a lock and a set
 operation, so they can wrap every database round trip.
 """
@@ -39,16 +39,24 @@ class Watchdog:
         self.name = name
         self._lock = threading.Lock()
         self._armed: set[Armed] = set()
-        self._pid = None
+        self._generation = 0  # bumped in a forked child: the parent's thread is not there
+        self._running = False
+        os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # it may have been held by a thread that is gone
+        self._armed.clear()  # a parent's operations are not ours to end
+        self._generation += 1
+        self._running = False
 
     def arm(self, fd: int, seconds: float) -> Armed:
         """Shut ``fd`` down in ``seconds`` unless :meth:`disarm` is called first."""
         armed = Armed(fd, time.monotonic() + seconds)
         with self._lock:
-            if self._pid != os.getpid():  # first use, or the thread was lost in a fork
-                self._pid = os.getpid()
-                self._armed.clear()  # a parent's operations are not ours to end
-                threading.Thread(target=self._run, name=self.name, daemon=True).start()
+            if not self._running:  # started on first use, in each process
+                self._running = True
+                threading.Thread(target=self._run, args=(self._generation,), name=self.name,
+                                 daemon=True).start()
             self._armed.add(armed)
         return armed
 
@@ -58,9 +66,8 @@ class Watchdog:
             with self._lock:
                 self._armed.discard(armed)
 
-    def _run(self) -> None:
-        pid = os.getpid()
-        while self._pid == pid:
+    def _run(self, generation: int) -> None:
+        while self._generation == generation:
             time.sleep(TICK)
             now = time.monotonic()
             with self._lock:
