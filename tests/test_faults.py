@@ -17,7 +17,7 @@ import uuid
 import pytest
 from conftest import free_port, pg_available, run_cli, with_dists
 from fault_support import USERS, faultprobe_dist
-from production_support import call, graphql, prod
+from production_support import PASSWORD, USER, bearer, call, graphql, login, prod, token_of
 from tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.skipif(not pg_available(), reason="PostgreSQL is not reachable")
@@ -122,11 +122,15 @@ def test_frozen_database_costs_a_db_request_its_deadline_and_nothing_else(
 
 
 def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
-        host_env, pg_name, pg_proxy, gunicorn):
+        host_env, pg_name, pg_proxy, gunicorn, tmp_path):
     # DJANGO_MIGRATE: the master migrates without the deadlines, then the workers have them.
     env = pg_env(host_env, pg_name, pg_proxy, DJANGO_MIGRATE="true")
     server = gunicorn(env, workers=2)
     assert call("GET", server.url + "/faultprobe/count").status == 200
+    create_user = ("from django.contrib.auth import get_user_model; "
+                   f"get_user_model().objects.create_user({USER!r}, password={PASSWORD!r})")
+    assert run_cli("shell", "-c", create_user, env=env, cwd=tmp_path).returncode == 0
+    token = bearer(token_of(login(server)))
 
     logged_before = len(server.output.splitlines())
     pg_proxy.cut()
@@ -137,6 +141,11 @@ def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
             timed(graphql, server, USERS)
         assert_503_database(reply, graphql_shape=not i % 2)
         assert seconds < 3, seconds
+        failures += 1
+    # With a token, the user lookup in the authentication middleware is what fails.
+    for reply, graphql_shape in ((graphql(server, USERS, headers=token), True),
+                                 (call("GET", server.url + "/faultprobe/count", headers=token), False)):
+        assert_503_database(reply, graphql_shape)
         failures += 1
     assert time.monotonic() - start < 15
     assert call("GET", server.url + "/health/live").status == 200
