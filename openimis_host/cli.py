@@ -21,10 +21,10 @@ def main(argv=None) -> int:
         # Boot in skip mode so the table can show what is broken; the command
         # itself exits non-zero when the configured policy would have refused.
         os.environ["_OPENIMIS_INSPECT"] = "1"
-    if len(argv) > 1 and argv[1] == "migrate":
-        # Migrations on a large database may run one statement for minutes; the
-        # web's statement timeout applies only if the operator set it explicitly.
-        os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")
+    # Commands run the long jobs (migrations, scheduled tasks, Celery workers), whose
+    # statements may take minutes: the web's statement timeout and database deadline
+    # apply to them only if the operator sets DB_STATEMENT_TIMEOUT explicitly.
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")
     from django.core.management import execute_from_command_line
 
     try:

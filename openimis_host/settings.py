@@ -75,7 +75,8 @@ else:
     }}
     backends.require_driver(DATABASES["default"]["ENGINE"])
 # A frozen database must not freeze the host (README: Under faults). Seconds; 0: none.
-# `openimis-host migrate` runs without a statement timeout unless DB_STATEMENT_TIMEOUT is set.
+# `openimis-host` commands (migrate, scheduler, celery, ...) run without a statement
+# timeout unless DB_STATEMENT_TIMEOUT is set (cli.py); gunicorn has the default.
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", 5, minimum=2)  # libpq's minimum is 2
 DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", 10, minimum=0)
 backends.postgresql_timeouts(DATABASES, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT)

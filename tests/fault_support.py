@@ -61,8 +61,14 @@ FAULTPROBE_FILES = {
             return JsonResponse({"users": get_user_model().objects.count()})
 
 
+        def timeout(request):
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                return JsonResponse({"statement_timeout": cursor.fetchone()[0]})
+
+
         urlpatterns = [path("count", count), path("plain", plain), path("leak", leak),
-                       path("tidy", tidy)]
+                       path("tidy", tidy), path("timeout", timeout)]
         """,
     "openimis_faultprobe/schema.py": """\
         import graphene
