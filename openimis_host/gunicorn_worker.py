@@ -57,6 +57,12 @@ def peek(sock: socket.socket) -> str:
     return INCOMPLETE
 
 
+def _buffered(conn) -> bool:
+    """Whether gunicorn's parser already holds bytes of the next request (read ahead)."""
+    buf = getattr(getattr(getattr(conn, "parser", None), "unreader", None), "buf", None)
+    return buf is not None and bool(buf.getvalue())
+
+
 class HeaderDeadlineWorker(ThreadWorker):
     """gthread, where reading a request's headers takes at most ``header_timeout`` seconds."""
 
@@ -70,7 +76,7 @@ class HeaderDeadlineWorker(ThreadWorker):
     # --- the main loop: wait for the headers without a thread ---------------------------
 
     def enqueue_req(self, conn):
-        if self.cfg.is_ssl or not hasattr(select, "epoll"):
+        if self.cfg.is_ssl or not hasattr(select, "epoll") or _buffered(conn):
             return super().enqueue_req(conn)
         state = peek(conn.sock)
         if state == COMPLETE:

@@ -169,6 +169,25 @@ def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
     assert graphql(server, USERS).status == 200
 
 
+def test_a_reused_connection_costs_no_round_trip_to_requests_without_the_database(
+        host_env, pg_name, pg_proxy, gunicorn, tmp_path):
+    # One thread, so every request below runs where the kept connection is (CONN_MAX_AGE,
+    # CONN_HEALTH_CHECKS): with the database frozen, any round trip would show as a delay.
+    env = pg_env(host_env, pg_name, pg_proxy, GUNICORN_THREADS="1")
+    assert run_cli("migrate", env=env, cwd=tmp_path).returncode == 0
+    server = gunicorn(env, workers=1)
+    assert call("GET", server.url + "/faultprobe/count").status == 200
+    pg_proxy.freeze()
+    for path, status in (("/faultprobe/plain", 200), ("/nowhere", 404), ("/health/live", 200)) * 2:
+        reply, seconds = timed(call, "GET", server.url + path)
+        assert (reply.status, seconds < 1.5) == (status, True), (path, seconds)
+    reply, seconds = timed(call, "GET", server.url + "/faultprobe/count")
+    assert_503_database(reply, graphql_shape=False)
+    assert 3 < seconds < 10, seconds  # the deadline: DB_STATEMENT_TIMEOUT (2 s) + 2 s
+    pg_proxy.restore()
+    assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
+
+
 def test_migrate_against_a_missing_database_is_one_message(host_env, tmp_path):
     env = {**host_env, "DB_NAME": f"openimis_missing_{uuid.uuid4().hex[:8]}", "DB_HOST": "127.0.0.1",
            "DB_PORT": "5432", "DB_USER": "postgres"}
