@@ -110,7 +110,8 @@ class HeaderDeadlineWorker(ThreadWorker):
         super().murder_keepalived(*args, **kwargs)
         now = time.monotonic()
         for fd, (conn, deadline) in list(self._waiting.items()):
-            if deadline <= now:
+            # A stopping worker does not wait for requests that have not even arrived.
+            if deadline <= now or not self.alive:
                 self._stop_waiting(fd)
                 self._drop(conn)
 
