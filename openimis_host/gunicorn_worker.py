@@ -7,10 +7,11 @@ the rest of the headers with no time limit: 40 clients trickling a byte now and
 then held every thread, and the other requests waited (measured: 3.6 s).
 
 This worker keeps a connection in its main loop until the whole header block has
-arrived (peeked at, not read: gunicorn's parser reads it afterwards). It waits on
+arrived, and the body too when it is small (peeked at, not read: gunicorn's
+parser reads it afterwards). It waits on
 an edge-triggered epoll whose descriptor sits in gunicorn's own poller, so a
 connection is looked at again only when new bytes arrive. A connection whose
-headers are not all in after ``GUNICORN_HEADER_TIMEOUT`` seconds is closed.
+request is not all in after ``GUNICORN_HEADER_TIMEOUT`` seconds is closed.
 
 Where that cannot work (TLS, whose bytes cannot be read before the handshake;
 no epoll; headers over :data:`PEEK_BYTES`), the thread reads the headers as
@@ -18,12 +19,13 @@ usual, under the same deadline: past it, :mod:`openimis_host.watchdog` shuts the
 socket down and gunicorn sees a client that went away.
 
 The application's time is not limited here (``GUNICORN_TIMEOUT`` and the
-database deadlines do that), nor a slow body: a proxy in front buffers uploads
-(README: Under faults).
+database deadlines do that), nor a slow body over :data:`PEEK_BYTES`: a proxy in
+front buffers uploads (README: Under faults).
 """
 
 from __future__ import annotations
 
+import re
 import select
 import selectors
 import socket
@@ -34,8 +36,9 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from .watchdog import Watchdog
 
-#: Bytes looked at for the end of the headers; longer headers are read by a thread.
+#: Bytes looked at for the end of the headers (and a small body); more is read by a thread.
 PEEK_BYTES = 64 * 1024
+_CONTENT_LENGTH = re.compile(rb"\ncontent-length:[ \t]*(\d{1,12})[ \t]*\r?\n", re.IGNORECASE)
 COMPLETE, INCOMPLETE, CLOSED = "complete", "incomplete", "closed"
 
 _local = threading.local()
@@ -52,9 +55,18 @@ def peek(sock: socket.socket) -> str:
         return CLOSED
     if not data:
         return CLOSED
-    if b"\r\n\r\n" in data or b"\n\n" in data or len(data) >= PEEK_BYTES:
+    if len(data) >= PEEK_BYTES:
         return COMPLETE
-    return INCOMPLETE
+    end, gap = data.find(b"\r\n\r\n"), 4
+    if end < 0:
+        end, gap = data.find(b"\n\n"), 2
+    if end < 0:
+        return INCOMPLETE
+    # A small body must be all in too: a client trickling it would hold the thread that
+    # reads it. A large or chunked one is the thread's to read (under no deadline here).
+    match = _CONTENT_LENGTH.search(data, 0, end + gap // 2)  # with the last line's end
+    wanted = end + gap + int(match.group(1)) if match else 0
+    return INCOMPLETE if len(data) < wanted <= PEEK_BYTES else COMPLETE
 
 
 def _buffered(conn) -> bool:

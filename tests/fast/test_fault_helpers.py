@@ -60,3 +60,16 @@ def test_peek_says_whether_the_headers_are_all_in_without_reading_them():
         assert server.recv(100).startswith(b"GET / HTTP/1.1")  # still there for gunicorn
         client.close()
         assert peek(server) == CLOSED
+
+
+def test_peek_waits_for_a_small_body_too():
+    client, server = socket.socketpair()
+    with client, server:
+        client.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345")
+        assert peek(server) == INCOMPLETE
+        client.sendall(b"67890")
+        assert peek(server) == COMPLETE
+    client, server = socket.socketpair()
+    with client, server:  # a large body is read by a thread, as it comes
+        client.sendall(b"POST / HTTP/1.1\r\ncontent-length: 10000000\r\n\r\n123")
+        assert peek(server) == COMPLETE
