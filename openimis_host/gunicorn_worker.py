@@ -65,8 +65,13 @@ def peek(sock: socket.socket) -> str:
     # A small body must be all in too: a client trickling it would hold the thread that
     # reads it. A large or chunked one is the thread's to read (under no deadline here).
     match = _CONTENT_LENGTH.search(data, 0, end + gap // 2)  # with the last line's end
-    wanted = end + gap + int(match.group(1)) if match else 0
-    return INCOMPLETE if len(data) < wanted <= PEEK_BYTES else COMPLETE
+    if not match:
+        return COMPLETE
+    wanted = end + gap + int(match.group(1))
+    # Only what the kernel will buffer unread (a quarter of SO_RCVBUF, which Linux doubles
+    # and which also holds bookkeeping): waiting for more would wait for ever.
+    room = min(PEEK_BYTES, sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) // 4)
+    return INCOMPLETE if len(data) < wanted <= room else COMPLETE
 
 
 def _buffered(conn) -> bool:

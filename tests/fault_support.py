@@ -33,6 +33,7 @@ FAULTPROBE_FILES = {
         from django.db import connection
         from django.http import JsonResponse
         from django.urls import path
+        from django.views.decorators.csrf import csrf_exempt
         from rest_framework.decorators import api_view
         from rest_framework.response import Response
 
@@ -67,8 +68,13 @@ FAULTPROBE_FILES = {
                 return JsonResponse({"statement_timeout": cursor.fetchone()[0]})
 
 
+        @csrf_exempt
+        def echo(request):
+            return JsonResponse({"received": len(request.body)})
+
+
         urlpatterns = [path("count", count), path("plain", plain), path("leak", leak),
-                       path("tidy", tidy), path("timeout", timeout)]
+                       path("tidy", tidy), path("timeout", timeout), path("echo", echo)]
         """,
     "openimis_faultprobe/schema.py": """\
         import graphene

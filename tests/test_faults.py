@@ -290,6 +290,12 @@ def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
             assert reply.status in (200, 404), reply.body
             worst = max(worst, seconds)
         assert worst < 2, worst
+        # Bodies of every size still arrive: small ones whole before a thread takes them,
+        # large ones read by the thread as they come.
+        for size in (100, 20_000, 40_000, 300_000):
+            reply = call("POST", server.url + "/faultprobe/echo", b"x" * size,
+                         content_type="application/octet-stream", timeout=10)
+            assert reply.json() == {"received": size}
 
         # Past GUNICORN_HEADER_TIMEOUT every slow connection has been closed by the server,
         # without an answer: none of them ever reached the application.
