@@ -19,6 +19,7 @@ FAULTPROBE_FILES = {
 
         @hookimpl
         def openimis_urlpatterns():
+            time.sleep(float(os.environ.get("FAULTPROBE_HOOK_SECONDS", "0")))  # a slow hook
             from .views import urlpatterns
             return urlpatterns
 

@@ -19,6 +19,15 @@ def test_a_slow_module_import_is_logged_naming_the_module(host_env, cli):
     assert fast.returncode == 0 and "took" not in fast.stderr, fast.output
 
 
+def test_a_slow_hook_is_logged_naming_the_module_and_the_hook(host_env, cli):
+    env = {**with_dists(host_env, faultprobe_dist()), "FAULTPROBE_HOOK_SECONDS": "1.5",
+           "OPENIMIS_SLOW_MODULE_SECONDS": "0.5"}
+    result = cli("check", env=env)
+    assert result.returncode == 0, result.output
+    assert ("module 'faultprobe': hook openimis_urlpatterns() took 1.5 s "
+            "(over OPENIMIS_SLOW_MODULE_SECONDS=0.5)") in result.stderr, result.stderr
+
+
 @pytest.mark.skipif(not pg_available(), reason="PostgreSQL is not reachable")
 def test_in_dev_a_leaked_database_connection_is_reported_naming_the_module(
         host_env, pg_name, gunicorn, cli):
