@@ -4,7 +4,7 @@ gthread serves each connection from a pool of threads, so a slow client holds
 one thread, not a whole worker. But gunicorn hands a connection to a thread as
 soon as it is accepted (or its first byte arrives), and the thread then reads
 the rest of the headers with no time limit: 40 clients trickling a byte now and
-then held every thread, and the other requests waited (measured: 3.6 s).
+then held every thread, and the other requests waited (measured: up to 4.6 s).
 
 This worker keeps a connection in its main loop until the whole header block has
 arrived, and the body too when it is small (peeked at, not read: gunicorn's
