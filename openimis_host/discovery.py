@@ -21,6 +21,7 @@ import plugins_spec
 
 from . import __version__, builtin, ordering
 from .errors import ConfigError
+from .slow import warn_if_slow
 from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
 
 log = logging.getLogger("openimis_host")
@@ -43,13 +44,13 @@ def from_environment(env, *, registered: dict | None = None) -> Host:
         only=env.list("OPENIMIS_MODULES", []) or None,
         disabled=env.list("OPENIMIS_DISABLED_MODULES", []),
         policy="skip" if inspect else policy, quiet=inspect,
-        registered=registered,
+        registered=registered, slow_seconds=env.float("OPENIMIS_SLOW_MODULE_SECONDS", 5.0),
     )
 
 
 def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail",
              host_version: str = __version__, registered: dict | None = None,
-             path: list[str] | None = None, quiet: bool = False) -> Host:
+             path: list[str] | None = None, quiet: bool = False, slow_seconds: float = 5.0) -> Host:
     """Find, select, check and load every module; order them; make and return the process Host.
 
     ``registered`` maps names to Module records made in-process (see
@@ -60,7 +61,7 @@ def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail"
     """
     if policy not in POLICIES:
         raise ConfigError(f"OPENIMIS_MODULE_ERRORS={policy!r} is not valid: expected 'fail' or 'skip'")
-    host = Host([], policy, quiet=quiet)
+    host = Host([], policy, quiet=quiet, slow_seconds=slow_seconds)
     eps = _entry_points(path)
     found = ([builtin.module()] + _from_entry_points(eps[plugins_spec.ENTRY_POINT_GROUP])
              + _from_providers(host, eps[plugins_spec.PROVIDER_GROUP]))
@@ -279,7 +280,8 @@ def _register(host: Host, module: Module) -> None:
         # that an AttributeError raised by the module's own code is not blamed on
         # the entry point value.
         try:
-            plugin = importlib.import_module(ep.module)
+            with warn_if_slow(f"importing '{ep.module}'", module.name, host.slow_seconds):
+                plugin = importlib.import_module(ep.module)
         except SystemExit as exc:  # would end the host silently
             host.fail(module, "openimis.E004", f"importing '{ep.module}' called sys.exit({exc.code!r})",
                       f"remove the sys.exit() from {module.distribution}'s import-time code")

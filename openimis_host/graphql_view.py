@@ -36,7 +36,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse
 from graphql.validation import validate
 
-from . import graphql_limits
+from . import graphql_limits, outage
 from .json_errors import error_response, too_large
 
 log = logging.getLogger("openimis_host.graphql")
@@ -107,6 +107,8 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
+        except outage.GraphQLOutage as exc:  # raised below: 503, one log line
+            return outage.handle(request, exc.failure)
         token = getattr(request, "openimis_jwt_cookie", None)  # set by the tokenAuth mutation
         if token is not None:
             response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
@@ -166,6 +168,7 @@ class HostGraphQLView(GraphQLView):
                     transaction.set_rollback(True)
         else:
             result = execute(schema, document, **options)
+        outage.check_graphql(result.errors)
         if result.errors:
             result.errors = [self._reported(request, error) for error in result.errors]
         return result

@@ -22,6 +22,7 @@ import plugins_spec
 from plugins_spec import hookspecs
 
 from .errors import BootError, Problem
+from .slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 
@@ -73,9 +74,12 @@ class Host:
     plugins of the modules in use and checks them against the hookspecs.
     """
 
-    def __init__(self, modules: list[Module], policy: str, *, quiet: bool = False):
+    def __init__(self, modules: list[Module], policy: str, *, quiet: bool = False,
+                 slow_seconds: float = 5.0):
         self.modules = modules
         self.policy = policy
+        # An import or hook slower than this is logged, naming its module (slow.py).
+        self.slow_seconds = slow_seconds
         # The ``modules`` command prints each problem itself: no log line too.
         self.quiet = quiet
         self.pm = pluggy.PluginManager(plugins_spec.PROJECT_NAME)
@@ -133,7 +137,8 @@ class Host:
                 continue
             func = impl.function
             try:
-                result = func()
+                with warn_if_slow(f"hook {hook}()", module.name, self.slow_seconds):
+                    result = func()
             except Exception as exc:  # a module's bug must not become a host traceback
                 log.debug("hook %s of %s raised", hook, module.name, exc_info=True)
                 self.fail(module, "openimis.E009", f"hook {hook}() raised {type(exc).__name__}: {exc}",
