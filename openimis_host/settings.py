@@ -5,7 +5,6 @@ Every variable an operator can set is read here, once, through
 discovered at the end, and their apps, middleware and setting defaults folded in.
 """
 
-import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
