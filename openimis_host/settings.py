@@ -163,8 +163,6 @@ REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
     ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
 WSGI_APPLICATION = "openimis_host.wsgi.application"
-STATIC_URL = f"/{SITE_ROOT}static/"
-STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 try:
@@ -173,6 +171,12 @@ except (ValueError, LookupError):  # a malformed key, or ZoneInfoNotFoundError
     raise ConfigError(f"TIME_ZONE={TIME_ZONE!r} is not valid: expected an IANA zone name "
                       "such as UTC or Africa/Dar_es_Salaam") from None
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
+
+# --- static files (staticfiles.py: WhiteNoise, from each app's package) --------------
+STATIC_URL = f"/{SITE_ROOT}static/"
+STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))  # only for collectstatic
+# Serve the apps' files where they are installed: nothing to collect before gunicorn starts.
+WHITENOISE_USE_FINDERS = True
 
 # --- email -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -280,6 +284,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    # Static files are answered here, with the headers above and before any session or auth work.
+    "openimis_host.staticfiles.StaticFilesMiddleware",
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
