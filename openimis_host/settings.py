@@ -45,6 +45,7 @@ ENGINES = {
     "mssql": env.str("MSSQL_DB_ENGINE", "mssql"),
 }
 NO_DATABASE = env.bool("NO_DATABASE", False)
+DEFAULT_SQLITE_PATH = ".run/db.sqlite3"  # relative to the working directory, like .env
 DB_DEFAULT = env.choice("DB_DEFAULT", "postgresql", tuple(ENGINES))
 _db_engine = env.str("DB_ENGINE")
 if NO_DATABASE or not env.is_set("DB_NAME"):
@@ -53,9 +54,17 @@ if NO_DATABASE or not env.is_set("DB_NAME"):
     if _stray and not NO_DATABASE:
         raise ConfigError(f"{', '.join(_stray)} set but DB_NAME is not: set DB_NAME to use that "
                           "database server, or unset them to use the embedded SQLite database")
+    # One default for every process started in this directory (scripts/serve's gunicorn,
+    # `openimis-host migrate`, `createsuperuser`, `scheduler`), so they share one database.
+    _sqlite_path = Path(env.str("SQLITE_PATH", DEFAULT_SQLITE_PATH)).resolve()
+    if not env.is_set("SQLITE_PATH"):
+        try:
+            _sqlite_path.parent.mkdir(exist_ok=True)
+        except OSError:
+            pass  # SQLite's own error, on first use, names the path
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(Path(env.str("SQLITE_PATH", "db.sqlite3")).resolve()),
+        "NAME": str(_sqlite_path),
         "OPTIONS": {"timeout": 20},
     }}
 else:
