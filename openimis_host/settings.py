@@ -298,6 +298,9 @@ MIDDLEWARE = [
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each response from Accept-Language (else LANGUAGE_CODE): modules'
+    # translations, in their own locale/ directories, are then used.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT
