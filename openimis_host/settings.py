@@ -71,7 +71,8 @@ else:
     DATABASES = {"default": {
         "ENGINE": ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT],
         "HOST": env.str("DB_HOST", "localhost"),
-        "PORT": env.int("DB_PORT", None, minimum=1) or "",
+        "PORT": env.int("DB_PORT", None, minimum=1,
+                        example=1433 if DB_DEFAULT == "mssql" else 5432) or "",
         "NAME": env.str("DB_NAME"),
         "USER": env.str("DB_USER", ""),
         "PASSWORD": env.str("DB_PASSWORD", ""),
