@@ -68,11 +68,12 @@ if NO_DATABASE or not env.is_set("DB_NAME"):
         "OPTIONS": {"timeout": 20},
     }}
 else:
+    _engine = ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT]
     DATABASES = {"default": {
-        "ENGINE": ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT],
+        "ENGINE": _engine,
         "HOST": env.str("DB_HOST", "localhost"),
         "PORT": env.int("DB_PORT", None, minimum=1,
-                        example=1433 if DB_DEFAULT == "mssql" else 5432) or "",
+                        example=1433 if "mssql" in _engine else 5432) or "",
         "NAME": env.str("DB_NAME"),
         "USER": env.str("DB_USER", ""),
         "PASSWORD": env.str("DB_PASSWORD", ""),

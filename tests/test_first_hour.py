@@ -28,8 +28,9 @@ def test_a_bad_db_port_shows_a_port_as_the_example(host_env, cli):
     assert result.returncode == 2
     assert result.stderr == ("openimis-host: DB_PORT='five' is not valid: expected a whole number, "
                              "e.g. DB_PORT=5432\n")
-    mssql = cli("check", env={**env, "DB_DEFAULT": "mssql"})
-    assert mssql.stderr.endswith("e.g. DB_PORT=1433\n"), mssql.stderr
+    for mssql in ({"DB_DEFAULT": "mssql"}, {"DB_ENGINE": "mssql"}):
+        result = cli("check", env={**env, **mssql})
+        assert result.stderr.endswith("e.g. DB_PORT=1433\n"), result.stderr
 
 
 def test_the_prod_introspection_refusal_carries_a_code(host_env, gunicorn):

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,10 @@ def browser():
 def test_graphiql_renders_offline_and_runs_a_typed_query(host_env, gunicorn, browser, tmp_path):
     # cwd is an empty tmp_path: no collectstatic was run, no STATIC_ROOT exists.
     server = gunicorn(host_env, workers=1)
+    page = server.get("/graphql", headers={"Accept": "text/html"}).body.decode()
+    # Nothing inline for a CSP to forbid: scripts by URL, settings as JSON data.
+    assert re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))", page) == []
+    assert "<style" not in page and " style=" not in page
     browser.open(server.url + "/graphql")
     browser.wait_for("!!document.querySelector('.graphiql-query-editor .CodeMirror')")
 
