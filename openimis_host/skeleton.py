@@ -5,7 +5,8 @@ The templates are files under ``scaffold/templates/``, one folder per layer:
 (``--github``). A later layer's file replaces a base file of the same path. Paths and
 contents carry ``{{key}}`` placeholders for the keys of :func:`values`; anything else in
 braces (GitHub's ``${{ matrix.python-version }}``) is left as it is. Each template ends in
-``.tmpl``, so that the host's own tools never take one for code.
+``.tmpl``, so that the host's own tools never take one for code, and a path segment
+``dot-x`` becomes ``.x`` (``dot-gitignore``): packaging leaves hidden files out of the wheel.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ TEMPLATES = Path(__file__).parent / "scaffold" / "templates"
 #: --template choices, and the layers each adds after ``base``.
 LAYERS = {"business": ("business",), "calculation": ("calculation",)}
 SUFFIX = ".tmpl"
+DOT = "dot-"
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -85,6 +87,7 @@ def files(values: dict[str, str], template: str | None = None,
     for layer in layers:
         root = TEMPLATES / layer
         for source in sorted(root.rglob("*" + SUFFIX)):
-            relative = source.relative_to(root).as_posix()[:-len(SUFFIX)]
+            relative = "/".join("." + part[len(DOT):] if part.startswith(DOT) else part
+                                for part in source.relative_to(root).parts)[:-len(SUFFIX)]
             found[render(relative, values)] = render(source.read_text(), values)
     return found
