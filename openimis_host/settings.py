@@ -56,15 +56,12 @@ if NO_DATABASE or not env.is_set("DB_NAME"):
                           "database server, or unset them to use the embedded SQLite database")
     # One default for every process started in this directory (scripts/serve's gunicorn,
     # `openimis-host migrate`, `createsuperuser`, `scheduler`), so they share one database.
-    _sqlite_path = Path(env.str("SQLITE_PATH", DEFAULT_SQLITE_PATH)).resolve()
-    if not env.is_set("SQLITE_PATH"):
-        try:
-            _sqlite_path.parent.mkdir(exist_ok=True)
-        except OSError:
-            pass  # SQLite's own error, on first use, names the path
     DATABASES = {"default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(_sqlite_path),
+        # Django's SQLite backend; it creates .run/ on first connection (sqlite/base.py).
+        "ENGINE": "openimis_host.sqlite",
+        "NAME": str(Path(env.str("SQLITE_PATH", DEFAULT_SQLITE_PATH)).resolve()),
+        # Only for the default: a SQLITE_PATH in a missing directory is the operator's mistake.
+        "CREATE_DIRECTORY": not env.is_set("SQLITE_PATH"),
         "OPTIONS": {"timeout": 20},
     }}
 else:

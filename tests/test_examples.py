@@ -184,6 +184,8 @@ def test_the_server_and_the_cli_share_the_default_database(tmp_path, host_env, g
 
     env = dict(host_env)
     env.pop("SQLITE_PATH")
+    assert run_cli("modules", env=env, cwd=tmp_path).returncode == 0
+    assert not (tmp_path / ".run").exists()  # made when a database is first used, not before
     migrate_and_create_user(env, tmp_path)
     assert (tmp_path / ".run" / "db.sqlite3").exists()
     server = gunicorn(env, workers=1)
