@@ -11,7 +11,6 @@ braces (GitHub's ``${{ matrix.python-version }}``) is left as it is. Each templa
 
 from __future__ import annotations
 
-import keyword
 import re
 import uuid
 from importlib import metadata, util
@@ -31,8 +30,6 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def refusal(name: str) -> str | None:
     """Why the host could not serve a module called ``name``, in one line; None if it can."""
-    if keyword.iskeyword(name):
-        return f"module name {name!r} is a Python keyword, which cannot name a package: choose another"
     if not NAME.match(name):
         return (f"module name {name!r} is not a lower-case Python identifier: use letters, digits "
                 "and underscores, starting with a letter, e.g. claim or claim_batch")

@@ -85,7 +85,6 @@ def test_github_adds_workflows_whose_test_steps_pass_against_this_host(host_env,
     ("insuree", "module name 'insuree' is already installed (openimis-example-insuree "),
     ("my-module", "module name 'my-module' is not a lower-case Python identifier"),
     ("Ward", "module name 'Ward' is not a lower-case Python identifier"),
-    ("class", "module name 'class' is a Python keyword"),
     ("host", "module name 'host' would create package openimis_host, which is already importable"),
 ])
 def test_create_module_refuses_a_name_the_host_cannot_serve(name, message, host_env, cli, tmp_path):

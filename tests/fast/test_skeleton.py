@@ -40,7 +40,7 @@ def test_github_files_become_dotfiles_and_nothing_is_left_unrendered():
 @pytest.mark.parametrize("name, start", [
     ("graphql", "module name 'graphql' is taken by the host's own /graphql endpoint"),
     ("9lives", "module name '9lives' is not a lower-case Python identifier"),
-    ("import", "module name 'import' is a Python keyword"),
+    ("claim-batch", "module name 'claim-batch' is not a lower-case Python identifier"),
 ])
 def test_refusal_names_the_reason(name, start):
     assert skeleton.refusal(name).startswith(start)
