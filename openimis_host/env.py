@@ -55,10 +55,13 @@ class Environment:
             return default
         return self._read(_boolean, name, "true or false")
 
-    def int(self, name: str, default: int | None, minimum: int | None = None) -> int | None:
+    def int(self, name: str, default: int | None, minimum: int | None = None,
+            example: int | None = None) -> int | None:
+        """``name`` as a whole number >= ``minimum``; the error shows ``example`` (else the default)."""
         if not self.is_set(name):
             return default
-        value = self._read(int, name, "a whole number, e.g. " + f"{name}={default or 1}")
+        shown = next(v for v in (example, default, minimum, 1) if v is not None)
+        value = self._read(int, name, f"a whole number, e.g. {name}={shown}")
         if minimum is not None and value < minimum:
             raise ConfigError(f"{name}={value} is not valid: expected a number >= {minimum}")
         return value

@@ -59,6 +59,8 @@ class HostGraphQLView(GraphQLView):
     """GraphQLView with input checks, the host's validation rules and a document cache."""
 
     documents = None  # set by for_schema(): query string -> (document, errors)
+    # The host's own page: graphene-django's loads its scripts from a CDN (blank offline).
+    graphiql_template = "openimis_host/graphiql.html"
 
     @classmethod
     def for_schema(cls, schema, **kwargs):
@@ -115,6 +117,16 @@ class HostGraphQLView(GraphQLView):
                                 secure=settings.JWT_COOKIE_SECURE, httponly=True,
                                 samesite=settings.JWT_COOKIE_SAMESITE)
         return response
+
+    def render_graphiql(self, request, **data):
+        """GraphiQL, with graphene-django's settings as one JSON value (json_script, not inline JS)."""
+        data["graphene_settings"] = {
+            "subscriptionPath": data.get("subscription_path") or None,
+            "graphiqlHeaderEditorEnabled": bool(data.get("graphiql_header_editor_enabled")),
+            "graphiqlShouldPersistHeaders": bool(data.get("graphiql_should_persist_headers")),
+            "graphiqlInputValueDeprecation": bool(data.get("graphiql_input_value_deprecation")),
+        }
+        return super().render_graphiql(request, **data)
 
     @staticmethod
     def get_graphql_params(request, data):

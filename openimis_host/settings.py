@@ -43,6 +43,7 @@ ENGINES = {
     "mssql": env.str("MSSQL_DB_ENGINE", "mssql"),
 }
 NO_DATABASE = env.bool("NO_DATABASE", False)
+DEFAULT_SQLITE_PATH = ".run/db.sqlite3"  # relative to the working directory, like .env
 DB_DEFAULT = env.choice("DB_DEFAULT", "postgresql", tuple(ENGINES))
 _db_engine = env.str("DB_ENGINE")
 if NO_DATABASE or not env.is_set("DB_NAME"):
@@ -51,16 +52,23 @@ if NO_DATABASE or not env.is_set("DB_NAME"):
     if _stray and not NO_DATABASE:
         raise ConfigError(f"{', '.join(_stray)} set but DB_NAME is not: set DB_NAME to use that "
                           "database server, or unset them to use the embedded SQLite database")
+    # One default for every process started in this directory (scripts/serve's gunicorn,
+    # `openimis-host migrate`, `createsuperuser`, `scheduler`), so they share one database.
     DATABASES = {"default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(Path(env.str("SQLITE_PATH", "db.sqlite3")).resolve()),
+        # Django's SQLite backend; it creates .run/ on first connection (sqlite/base.py).
+        "ENGINE": "openimis_host.sqlite",
+        "NAME": str(Path(env.str("SQLITE_PATH", DEFAULT_SQLITE_PATH)).resolve()),
+        # Only for the default: a SQLITE_PATH in a missing directory is the operator's mistake.
+        "CREATE_DIRECTORY": not env.is_set("SQLITE_PATH"),
         "OPTIONS": {"timeout": 20},
     }}
 else:
+    _engine = ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT]
     DATABASES = {"default": {
-        "ENGINE": ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT],
+        "ENGINE": _engine,
         "HOST": env.str("DB_HOST", "localhost"),
-        "PORT": env.int("DB_PORT", None, minimum=1) or "",
+        "PORT": env.int("DB_PORT", None, minimum=1,
+                        example=1433 if "mssql" in _engine else 5432) or "",
         "NAME": env.str("DB_NAME"),
         "USER": env.str("DB_USER", ""),
         "PASSWORD": env.str("DB_PASSWORD", ""),
@@ -186,8 +194,6 @@ REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
     ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
 WSGI_APPLICATION = "openimis_host.wsgi.application"
-STATIC_URL = f"/{SITE_ROOT}static/"
-STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 try:
@@ -196,6 +202,12 @@ except (ValueError, LookupError):  # a malformed key, or ZoneInfoNotFoundError
     raise ConfigError(f"TIME_ZONE={TIME_ZONE!r} is not valid: expected an IANA zone name "
                       "such as UTC or Africa/Dar_es_Salaam") from None
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
+
+# --- static files (staticfiles.py: WhiteNoise, from each app's package) --------------
+STATIC_URL = f"/{SITE_ROOT}static/"
+STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))  # only for collectstatic
+# Serve the apps' files where they are installed: nothing to collect before gunicorn starts.
+WHITENOISE_USE_FINDERS = True
 
 # --- email -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -305,6 +317,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    # Static files are answered here, with the headers above and before any session or auth work.
+    "openimis_host.staticfiles.StaticFilesMiddleware",
     # A view that failed because the database is unreachable: 503, one log line.
     "openimis_host.outage.DatabaseOutageMiddleware",
     # DEV: names the module whose view left database connections open.
@@ -312,6 +326,9 @@ MIDDLEWARE = [
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each response from Accept-Language (else LANGUAGE_CODE): modules'
+    # translations, in their own locale/ directories, are then used.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT
