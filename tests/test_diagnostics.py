@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import pg_available, with_dists
 from fault_support import faultprobe_dist
@@ -13,8 +15,9 @@ def test_a_slow_module_import_is_logged_naming_the_module(host_env, cli):
     slow = cli("check", env={**env, "FAULTPROBE_IMPORT_SECONDS": "1.5",
                              "OPENIMIS_SLOW_MODULE_SECONDS": "0.5"})
     assert slow.returncode == 0, slow.output
-    assert ("module 'faultprobe': importing 'openimis_faultprobe.plugin' took 1.5 s "
-            "(over OPENIMIS_SLOW_MODULE_SECONDS=0.5)") in slow.stderr, slow.stderr
+    # The time shown is measured (1.5 s or more on a busy machine).
+    assert re.search(r"module 'faultprobe': importing 'openimis_faultprobe.plugin' took \d+\.\d s "
+                     r"\(over OPENIMIS_SLOW_MODULE_SECONDS=0.5\)", slow.stderr), slow.stderr
     fast = cli("check", env={**env, "FAULTPROBE_IMPORT_SECONDS": "0.3"})  # default threshold: 5 s
     assert fast.returncode == 0 and "took" not in fast.stderr, fast.output
 
@@ -24,8 +27,8 @@ def test_a_slow_hook_is_logged_naming_the_module_and_the_hook(host_env, cli):
            "OPENIMIS_SLOW_MODULE_SECONDS": "0.5"}
     result = cli("check", env=env)
     assert result.returncode == 0, result.output
-    assert ("module 'faultprobe': hook openimis_urlpatterns() took 1.5 s "
-            "(over OPENIMIS_SLOW_MODULE_SECONDS=0.5)") in result.stderr, result.stderr
+    assert re.search(r"module 'faultprobe': hook openimis_urlpatterns\(\) took \d+\.\d s "
+                     r"\(over OPENIMIS_SLOW_MODULE_SECONDS=0.5\)", result.stderr), result.stderr
 
 
 @pytest.mark.skipif(not pg_available(), reason="PostgreSQL is not reachable")
