@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 
 from graphene.utils.str_converters import to_camel_case
@@ -28,20 +28,23 @@ DOT = "dot-"
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def refusal(name: str) -> str | None:
-    """Why the host could not serve a module called ``name``, in one line; None if it can."""
+def refusal(name: str, host=None) -> str | None:
+    """Why the host could not serve a module called ``name``, in one line; None if it can.
+
+    ``host`` is the process Host: its modules (entry points, provided ones, the
+    built-in one) are the names already taken.
+    """
     if not NAME.match(name):
         return (f"module name {name!r} is not a lower-case Python identifier: use letters, digits "
                 "and underscores, starting with a letter, e.g. claim or claim_batch")
     if name in RESERVED:
         return (f"module name {name!r} is taken by the host's own /{name} endpoint: choose another "
                 f"name (the host reserves {', '.join(sorted(RESERVED))})")
-    for entry_point in metadata.entry_points(group="openimis.modules"):
-        if entry_point.name == name:
-            dist = entry_point.dist
-            origin = f"{dist.metadata['Name']} {dist.version}" if dist else entry_point.value
+    for module in (host.modules if host is not None else ()):
+        if module.name == name:
+            origin = f"{module.distribution} {module.version}" if module.distribution else module.source
             return (f"module name {name!r} is already installed ({origin}): choose another name, "
-                    f"or pip uninstall {dist.metadata['Name'] if dist else 'that distribution'} first")
+                    f"or pip uninstall {module.distribution or 'that distribution'} first")
     package = f"openimis_{name}"
     try:
         found = util.find_spec(package)

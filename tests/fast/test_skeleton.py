@@ -48,3 +48,9 @@ def test_refusal_names_the_reason(name, start):
 
 def test_a_free_name_is_not_refused():
     assert skeleton.refusal("zz_not_installed_anywhere") is None
+
+
+def test_a_name_any_module_of_the_host_has_is_refused(host):
+    assert skeleton.refusal("probe", host).startswith("module name 'probe' is already installed")
+    assert skeleton.refusal("host", host).startswith(
+        "module name 'host' is already installed (openimis-host")

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from openimis_host import __version__, skeleton
+from openimis_host.host import get_host
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, name, template=None, github=False, directory=None, distribution=None,
                **options):
-        problem = skeleton.refusal(name)
+        problem = skeleton.refusal(name, get_host())
         if problem:
             raise CommandError(problem)
         distribution = distribution or f"openimis-{name.replace('_', '-')}"
