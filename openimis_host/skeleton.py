@@ -41,6 +41,8 @@ def refusal(name: str, host=None) -> str | None:
         return (f"module name {name!r} is taken by the host's own /{name} endpoint: choose another "
                 f"name (the host reserves {', '.join(sorted(RESERVED))})")
     for module in (host.modules if host is not None else ()):
+        if module.name == name and module.builtin:
+            return f"module name {name!r} is the host's own built-in module: choose another name"
         if module.name == name:
             origin = f"{module.distribution} {module.version}" if module.distribution else module.source
             return (f"module name {name!r} is already installed ({origin}): choose another name, "
