@@ -85,7 +85,7 @@ def test_github_adds_workflows_whose_test_steps_pass_against_this_host(host_env,
     ("insuree", "module name 'insuree' is already installed (openimis-example-insuree "),
     ("my-module", "module name 'my-module' is not a lower-case Python identifier"),
     ("Ward", "module name 'Ward' is not a lower-case Python identifier"),
-    ("host", "module name 'host' would create package openimis_host, which is already importable"),
+    ("host", "module name 'host' is the host's own built-in module"),
 ])
 def test_create_module_refuses_a_name_the_host_cannot_serve(name, message, host_env, cli, tmp_path):
     result = cli("create_module", name, env=host_env)

@@ -202,7 +202,8 @@ def test_tasks_run_exits_with_the_task_status(host_env, tmp_path, cli):
 
 def test_run_now_never_overlaps_a_running_instance(host_env, tmp_path, cli,
                                                                         procs):
-    env = ticker_env(host_env, tmp_path, tasks="slow")
+    # A run long enough that `tasks run` starts while it goes on, even on a busy machine.
+    env = {**ticker_env(host_env, tmp_path, tasks="slow"), "TICKER_SLOW_SECONDS": "10"}
     migrate(env, tmp_path)
     procs("scheduler", "scheduler", env=env)
     wait_for(lambda: len(runs(env, "slow-start")) > len(runs(env, "slow-end")), 30,
