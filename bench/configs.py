@@ -53,11 +53,13 @@ class Side:
 
     def gunicorn_args(self) -> list[str]:
         if self.name == "host":
-            # The shipped config: preload_app, 1 thread, timeout 30 (workers from WEB_CONCURRENCY).
+            # The shipped config: preload_app, gthread with 32 threads and a header deadline,
+            # timeout 30 (workers from WEB_CONCURRENCY).
             return [str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf"]
-        # The comparable plain command: the same preload, workers, threads and timeout.
+        # The comparable plain command: the same preload, workers, threads and timeout, on
+        # gunicorn's own gthread worker.
         return [str(BIN / "gunicorn"), "handwired.wsgi:application", "--preload",
-                "--workers", "1", "--threads", "1", "--timeout", "30"]
+                "--workers", "1", "--worker-class", "gthread", "--threads", "32", "--timeout", "30"]
 
 
 #: Host names both sides accept (MODE=PROD refuses "*").

@@ -21,12 +21,26 @@ def main(argv=None) -> int:
         # Boot in skip mode so the table can show what is broken; the command
         # itself exits non-zero when the configured policy would have refused.
         os.environ["_OPENIMIS_INSPECT"] = "1"
+    # Commands run the long jobs (migrations, scheduled tasks, Celery workers), whose
+    # statements may take minutes: the web's statement timeout and database deadline
+    # apply to them only if the operator sets DB_STATEMENT_TIMEOUT explicitly.
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")
     from django.core.management import execute_from_command_line
 
     try:
         execute_from_command_line(argv)
     except HostError as exc:
         exit_with(exc)
+    except Exception as exc:
+        # The database is unreachable or does not exist: one line, not 88 of traceback.
+        from .outage import describe, find, first_line
+
+        failure = find(exc)
+        if failure is None:
+            raise
+        exit_with(f"{describe()} is unavailable: {first_line(failure)}; check DB_HOST, DB_PORT, "
+                  "DB_NAME, DB_USER and DB_PASSWORD, that the server runs and that the database "
+                  "exists (createdb)")
     return 0
 
 

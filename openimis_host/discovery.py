@@ -12,18 +12,17 @@ import functools
 import importlib
 import logging
 import os
+import re
 from importlib import metadata
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import Version
 from pluggy import PluginValidationError
 
 import plugins_spec
 
 from . import __version__, builtin, ordering
 from .errors import ConfigError
-from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, set_host
+from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
+from .slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 
@@ -45,13 +44,13 @@ def from_environment(env, *, registered: dict | None = None) -> Host:
         only=env.list("OPENIMIS_MODULES", []) or None,
         disabled=env.list("OPENIMIS_DISABLED_MODULES", []),
         policy="skip" if inspect else policy, quiet=inspect,
-        registered=registered,
+        registered=registered, slow_seconds=env.float("OPENIMIS_SLOW_MODULE_SECONDS", 5.0),
     )
 
 
 def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail",
              host_version: str = __version__, registered: dict | None = None,
-             path: list[str] | None = None, quiet: bool = False) -> Host:
+             path: list[str] | None = None, quiet: bool = False, slow_seconds: float = 5.0) -> Host:
     """Find, select, check and load every module; order them; make and return the process Host.
 
     ``registered`` maps names to Module records made in-process (see
@@ -62,7 +61,7 @@ def discover(*, only: list[str] | None = None, disabled=(), policy: str = "fail"
     """
     if policy not in POLICIES:
         raise ConfigError(f"OPENIMIS_MODULE_ERRORS={policy!r} is not valid: expected 'fail' or 'skip'")
-    host = Host([], policy, quiet=quiet)
+    host = Host([], policy, quiet=quiet, slow_seconds=slow_seconds)
     eps = _entry_points(path)
     found = ([builtin.module()] + _from_entry_points(eps[plugins_spec.ENTRY_POINT_GROUP])
              + _from_providers(host, eps[plugins_spec.PROVIDER_GROUP]))
@@ -210,35 +209,67 @@ def _check_names(host: Host) -> None:
                       "rename the entry point in [project.entry-points.\"openimis.modules\"]")
 
 
-def _requirements(module: Module) -> list[Requirement]:
+#: The distribution name at the start of a Requires-Dist line (PEP 508).
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
+                          r"((?:\(?\s*(?:~=|===?|!=|<=?|>=?)|@).*)?")
+
+
+def _requirements(module: Module) -> list[tuple[str, str]]:
+    """(canonical name, version specifier) of each Requires-Dist line that applies (no extra).
+
+    Parsed by hand rather than with packaging.requirements, whose import is a
+    tenth of a small host's boot; packaging is imported only for what needs it
+    (a marker, the openimis-host specifier).
+    """
     reqs = []
     for line in module.requires_dist:
-        try:
-            req = Requirement(line)
-        except InvalidRequirement as exc:
+        text, _, marker = line.partition(";")
+        found = _REQUIREMENT.fullmatch(text.strip())
+        problem = None if found else "not a requirement"
+        if found and marker.strip():
+            from packaging.markers import InvalidMarker, Marker
+
+            try:
+                if not Marker(marker).evaluate({"extra": ""}):
+                    continue  # an optional dependency, not installed with the module
+            except InvalidMarker as exc:
+                problem = str(exc)
+        if problem:
             # pip would not have installed it; a hand-made one gets a word, not a failure.
             log.warning("module '%s' (%s): ignoring the Requires-Dist line %r: %s",
-                        module.name, module.distribution, line, exc)
+                        module.name, module.distribution, line, problem)
             continue
-        if req.marker is None or req.marker.evaluate({"extra": ""}):
-            reqs.append(req)
+        specifier = (found.group(2) or "").strip()
+        reqs.append((canonical_name(found.group(1)), "" if specifier.startswith("@")
+                     else specifier.strip("()").strip()))
     return reqs
 
 
 def _check_compatibility(host: Host, module: Module, host_version: str) -> None:
     reqs = _requirements(module)
     if reqs:
-        module.requires = frozenset(canonicalize_name(r.name) for r in reqs)
-    for req in reqs:
-        if canonicalize_name(req.name) != HOST_DISTRIBUTION:
+        module.requires = frozenset(name for name, _ in reqs)
+    for name, specifier in reqs:
+        if name != HOST_DISTRIBUTION or not specifier:
             continue
-        if not req.specifier.contains(Version(host_version), prereleases=True):
+        if not _host_satisfies(specifier, host_version):
             host.fail(
                 module, "openimis.E002",
-                f"requires openimis-host{req.specifier}, but this host is {host_version}",
+                f"requires openimis-host{specifier}, but this host is {host_version}",
                 f"install a release of {module.distribution} made for openimis-host "
-                f"{host_version}, or pip install 'openimis-host{req.specifier}'",
+                f"{host_version}, or pip install 'openimis-host{specifier}'",
             )
+
+
+@functools.lru_cache(maxsize=64)  # every module of a release asks the same question
+def _host_satisfies(specifier: str, host_version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(specifier).contains(host_version, prereleases=True)
+    except InvalidSpecifier:
+        log.warning("ignoring the requirement openimis-host%s: not a version specifier", specifier)
+        return True
 
 
 def _register(host: Host, module: Module) -> None:
@@ -249,7 +280,8 @@ def _register(host: Host, module: Module) -> None:
         # that an AttributeError raised by the module's own code is not blamed on
         # the entry point value.
         try:
-            plugin = importlib.import_module(ep.module)
+            with warn_if_slow(f"importing '{ep.module}'", module.name, host.slow_seconds):
+                plugin = importlib.import_module(ep.module)
         except SystemExit as exc:  # would end the host silently
             host.fail(module, "openimis.E004", f"importing '{ep.module}' called sys.exit({exc.code!r})",
                       f"remove the sys.exit() from {module.distribution}'s import-time code")

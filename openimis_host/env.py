@@ -20,30 +20,22 @@ class Environment:
     """Typed access to environment variables; raises :class:`ConfigError` on a bad value."""
 
     def __init__(self, env_file: str | None = None):
-        self._env = None  # an environs.Env, made on the first typed read
         explicit = env_file or os.environ.get("OPENIMIS_ENV_FILE")
         path = Path(explicit or Path.cwd() / ".env")
         if explicit and not path.is_file():
             raise ConfigError(f"OPENIMIS_ENV_FILE={explicit!r} is not a file: "
                               "point it at your .env file, or unset it to read ./.env")
         if path.is_file():
-            # Into os.environ, where every read below looks (environs' read_env keeps
-            # the values to itself). The process environment wins over the file.
+            # Into os.environ, where every read below looks. The process
+            # environment wins over the file.
             dotenv.load_dotenv(path, override=False)
 
-    def _read(self, kind: str, name: str, default, expected: str, **kwargs):
-        # Imported here: environs pulls in marshmallow, a tenth of a small host's
-        # boot, and most deployments set no typed variable at all.
-        import environs
-
-        if self._env is None:
-            self._env = environs.Env()
+    def _read(self, parse, name: str, expected: str):
+        raw = os.environ[name].strip()
         try:
-            return getattr(self._env, kind)(name, default, **kwargs)
-        except environs.EnvError:
-            raise ConfigError(
-                f"{name}={os.environ.get(name)!r} is not valid: expected {expected}"
-            ) from None
+            return parse(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not valid: expected {expected}") from None
 
     def is_set(self, name: str) -> bool:
         return bool(os.environ.get(name, "").strip())
@@ -61,12 +53,15 @@ class Environment:
     def bool(self, name: str, default: bool) -> bool:
         if not self.is_set(name):
             return default
-        return self._read("bool", name, default, "true or false")
+        return self._read(_boolean, name, "true or false")
 
-    def int(self, name: str, default: int | None, minimum: int | None = None) -> int | None:
+    def int(self, name: str, default: int | None, minimum: int | None = None,
+            example: int | None = None) -> int | None:
+        """``name`` as a whole number >= ``minimum``; the error shows ``example`` (else the default)."""
         if not self.is_set(name):
             return default
-        value = self._read("int", name, default, "a whole number, e.g. " + f"{name}={default or 1}")
+        shown = next(v for v in (example, default, minimum, 1) if v is not None)
+        value = self._read(int, name, f"a whole number, e.g. {name}={shown}")
         if minimum is not None and value < minimum:
             raise ConfigError(f"{name}={value} is not valid: expected a number >= {minimum}")
         return value
@@ -74,7 +69,7 @@ class Environment:
     def float(self, name: str, default: float) -> float:
         if not self.is_set(name):
             return default
-        return self._read("float", name, default, f"a number, e.g. {name}={default}")
+        return self._read(float, name, f"a number, e.g. {name}={default}")
 
     def list(self, name: str, default: list[str]) -> list[str]:
         if not self.is_set(name):
@@ -110,3 +105,16 @@ class Environment:
         if isinstance(default, dict):
             return self.dict(name, default)
         return self.str(name, default)
+
+
+#: The spellings of a boolean an operator may use (case does not matter).
+TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
+
+
+def _boolean(raw: str) -> bool:
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise ValueError(raw)

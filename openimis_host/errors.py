@@ -83,7 +83,8 @@ class BootError(HostError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        lines = [f"openimis-host cannot start: {len(self.problems)} module problem(s)"]
+        # exit_with() adds the "openimis-host: " prefix.
+        lines = [f"cannot start: {len(self.problems)} module problem(s)"]
         lines += [f"  - {p}" for p in self.problems]
         lines.append(
             "  (set OPENIMIS_MODULE_ERRORS=skip to start without the broken modules, "

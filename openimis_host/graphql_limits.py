@@ -29,8 +29,16 @@ def validation_rules() -> list[type[ValidationRule]]:
         rules.append(max_depth_rule(settings.GRAPHQL_MAX_DEPTH))
     if not settings.GRAPHQL_INTROSPECTION:
         # Refuses __schema and __type, but not __typename, which clients add everywhere.
-        rules.append(NoSchemaIntrospectionCustomRule)
+        rules.append(NoIntrospectionRule)
     return rules
+
+
+class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
+    """graphql-core's rule, its errors marked ``extensions.code = "introspection_disabled"``."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), "code": "introspection_disabled"}
+        super().report_error(error)
 
 
 SUGGESTION = re.compile(r" Did you mean .*\?$")

@@ -35,7 +35,7 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from rest_framework.exceptions import APIException
 
-from . import graphql_limits
+from . import graphql_limits, outage
 from .graphql_stack import (
     GraphQLError,
     execute,
@@ -68,6 +68,8 @@ class HostGraphQLView(GraphQLView):
     """GraphQLView with input checks, the host's validation rules and a document cache."""
 
     documents = None  # set by for_schema(): query string -> (document, errors)
+    # The host's own page: graphene-django's loads its scripts from a CDN (blank offline).
+    graphiql_template = "openimis_host/graphiql.html"
 
     @classmethod
     def for_schema(cls, schema, **kwargs):
@@ -117,12 +119,24 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
+        except outage.GraphQLOutage as exc:  # raised below: 503, one log line
+            return outage.handle(request, exc.failure)
         token = getattr(request, "openimis_jwt_cookie", None)  # set by the tokenAuth mutation
         if token is not None:
             response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
                                 secure=settings.JWT_COOKIE_SECURE, httponly=True,
                                 samesite=settings.JWT_COOKIE_SAMESITE)
         return response
+
+    def render_graphiql(self, request, **data):
+        """GraphiQL, with graphene-django's settings as one JSON value (json_script, not inline JS)."""
+        data["graphene_settings"] = {
+            "subscriptionPath": data.get("subscription_path") or None,
+            "graphiqlHeaderEditorEnabled": bool(data.get("graphiql_header_editor_enabled")),
+            "graphiqlShouldPersistHeaders": bool(data.get("graphiql_should_persist_headers")),
+            "graphiqlInputValueDeprecation": bool(data.get("graphiql_input_value_deprecation")),
+        }
+        return super().render_graphiql(request, **data)
 
     @staticmethod
     def get_graphql_params(request, data):
@@ -175,6 +189,7 @@ class HostGraphQLView(GraphQLView):
                     transaction.set_rollback(True)
         else:
             result = execute(schema, document, **options)
+        outage.check_graphql(result.errors)
         if result.errors:
             result.errors = [self._reported(request, error) for error in result.errors]
         return result

@@ -10,15 +10,24 @@ import os
 
 from openimis_host.env import Environment
 from openimis_host.errors import HostError, exit_with
+from openimis_host.gunicorn_worker import HeaderDeadlineWorker
 
 try:
     _env = Environment()
     workers = _env.int("WEB_CONCURRENCY", _env.int("GUNICORN_WORKERS", 2, minimum=1), minimum=1)
-    threads = _env.int("GUNICORN_THREADS", 1, minimum=1)
+    # Threads, not processes, per connection: a slow client (or a request waiting
+    # on a frozen database) holds one thread, and the others keep serving. Each
+    # thread keeps its own database connection for DB_CONN_MAX_AGE seconds:
+    # workers x threads must stay below the server's max_connections.
+    threads = _env.int("GUNICORN_THREADS", 32, minimum=1)
     timeout = _env.int("GUNICORN_TIMEOUT", 30, minimum=1)
     bind = [_env.str("GUNICORN_BIND", f"0.0.0.0:{_env.int('PORT', 8000, minimum=1)}")]
+    HeaderDeadlineWorker.header_timeout = _env.int("GUNICORN_HEADER_TIMEOUT", 10, minimum=1)
 except HostError as exc:
     exit_with(exc)
+
+# gthread with a deadline on each request's headers (gunicorn_worker.py).
+worker_class = "openimis_host.gunicorn_worker.HeaderDeadlineWorker"
 
 wsgi_app = "openimis_host.wsgi:application"
 preload_app = True
@@ -35,8 +44,13 @@ def on_starting(server):
         # Runs after the preloaded app is assembled, openimis_ready hooks included:
         # those must not need the modules' tables to exist yet.
         server.log.info("DJANGO_MIGRATE is true: applying migrations")
+        from django.db import connection
+
+        from openimis_host.db_deadline import unbounded
+
         try:
-            call_command("migrate", interactive=False, verbosity=1)
+            with unbounded(connection):  # a long migration is not a frozen database
+                call_command("migrate", interactive=False, verbosity=1)
         except Exception as exc:
             exit_with(f"DJANGO_MIGRATE: applying migrations failed: {type(exc).__name__}: {exc}; "
                       "check the database settings (DB_*), or migrate by hand with "

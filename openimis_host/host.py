@@ -11,6 +11,7 @@ It plays the part Django's ``apps`` registry plays for app configs and pluggy's
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import plugins_spec
 from plugins_spec import hookspecs
 
 from .errors import BootError, Problem
+from .slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 
@@ -72,9 +74,12 @@ class Host:
     plugins of the modules in use and checks them against the hookspecs.
     """
 
-    def __init__(self, modules: list[Module], policy: str, *, quiet: bool = False):
+    def __init__(self, modules: list[Module], policy: str, *, quiet: bool = False,
+                 slow_seconds: float = 5.0):
         self.modules = modules
         self.policy = policy
+        # An import or hook slower than this is logged, naming its module (slow.py).
+        self.slow_seconds = slow_seconds
         # The ``modules`` command prints each problem itself: no log line too.
         self.quiet = quiet
         self.pm = pluggy.PluginManager(plugins_spec.PROJECT_NAME)
@@ -132,7 +137,8 @@ class Host:
                 continue
             func = impl.function
             try:
-                result = func()
+                with warn_if_slow(f"hook {hook}()", module.name, self.slow_seconds):
+                    result = func()
             except Exception as exc:  # a module's bug must not become a host traceback
                 log.debug("hook %s of %s raised", hook, module.name, exc_info=True)
                 self.fail(module, "openimis.E009", f"hook {hook}() raised {type(exc).__name__}: {exc}",
@@ -149,6 +155,11 @@ class Host:
     def results(self, hook: str) -> list[tuple[Module, Any]]:
         """``(module, result)`` for each loaded module whose ``hook`` gave a result, in order."""
         return [(m, m.results[hook]) for m in self.loaded if hook in m.results]
+
+
+def canonical_name(distribution: str) -> str:
+    """A distribution name as pip compares them (PEP 503): ``Openimis_Be.Core`` -> ``openimis-be-core``."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def where(func) -> str:

@@ -66,7 +66,14 @@ def server_error(request):
     """handler500: nothing about the failure leaves the server.
 
     Django has already logged the exception with its traceback (logger
-    ``django.request``), which is also what Sentry captures.
+    ``django.request``), which is also what Sentry captures. A database outage
+    raised outside a view (by a middleware) is a 503 instead, logged in one line
+    in place of Django's traceback.
     """
+    from . import outage
+
+    failure = outage.current()
+    if failure is not None:
+        return outage.handle(request, failure)
     return error_response(request, 500, "server_error",
                           "internal server error; the details are in the server log")

@@ -5,10 +5,11 @@ Every variable an operator can set is read here, once, through
 discovered at the end, and their apps, middleware and setting defaults folded in.
 """
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openimis_host import assembly, discovery
+from openimis_host import assembly, backends, db_deadline, discovery
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
 from openimis_host.host import POLICIES, current_host
@@ -43,6 +44,7 @@ ENGINES = {
     "mssql": env.str("MSSQL_DB_ENGINE", "mssql"),
 }
 NO_DATABASE = env.bool("NO_DATABASE", False)
+DEFAULT_SQLITE_PATH = ".run/db.sqlite3"  # relative to the working directory, like .env
 DB_DEFAULT = env.choice("DB_DEFAULT", "postgresql", tuple(ENGINES))
 _db_engine = env.str("DB_ENGINE")
 if NO_DATABASE or not env.is_set("DB_NAME"):
@@ -51,23 +53,40 @@ if NO_DATABASE or not env.is_set("DB_NAME"):
     if _stray and not NO_DATABASE:
         raise ConfigError(f"{', '.join(_stray)} set but DB_NAME is not: set DB_NAME to use that "
                           "database server, or unset them to use the embedded SQLite database")
+    # One default for every process started in this directory (scripts/serve's gunicorn,
+    # `openimis-host migrate`, `createsuperuser`, `scheduler`), so they share one database.
     DATABASES = {"default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(Path(env.str("SQLITE_PATH", "db.sqlite3")).resolve()),
+        # Django's SQLite backend; it creates .run/ on first connection (sqlite/base.py).
+        "ENGINE": "openimis_host.sqlite",
+        "NAME": str(Path(env.str("SQLITE_PATH", DEFAULT_SQLITE_PATH)).resolve()),
+        # Only for the default: a SQLITE_PATH in a missing directory is the operator's mistake.
+        "CREATE_DIRECTORY": not env.is_set("SQLITE_PATH"),
         "OPTIONS": {"timeout": 20},
     }}
 else:
+    _engine = ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT]
     DATABASES = {"default": {
-        "ENGINE": ENGINES.get(_db_engine, _db_engine) if _db_engine else ENGINES[DB_DEFAULT],
+        "ENGINE": _engine,
         "HOST": env.str("DB_HOST", "localhost"),
-        "PORT": env.int("DB_PORT", None, minimum=1) or "",
+        "PORT": env.int("DB_PORT", None, minimum=1,
+                        example=1433 if "mssql" in _engine else 5432) or "",
         "NAME": env.str("DB_NAME"),
         "USER": env.str("DB_USER", ""),
         "PASSWORD": env.str("DB_PASSWORD", ""),
         "OPTIONS": env.dict("DB_OPTIONS", {}),
         "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", 60, minimum=0),
+        # Django checks a reused connection only when a request first uses it (and
+        # after an error), so requests that never touch the database pay nothing.
         "CONN_HEALTH_CHECKS": True,
     }}
+    backends.require_driver(DATABASES["default"]["ENGINE"])
+# A frozen database must not freeze the host (README: Under faults). Seconds; 0: none.
+# `openimis-host` commands (migrate, scheduler, celery, ...) run without a statement
+# timeout unless DB_STATEMENT_TIMEOUT is set (cli.py); gunicorn has the default.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", 5, minimum=2)  # libpq's minimum is 2
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", 10, minimum=0)
+backends.postgresql_timeouts(DATABASES, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT)
+db_deadline.install(DATABASES, DB_STATEMENT_TIMEOUT)
 if env.is_set("DB_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -88,6 +107,12 @@ CACHES = {"default": {
     "LOCATION": env.str("CACHE_URL", ""),
     "OPTIONS": env.dict("CACHE_OPTIONS", {}),
 }}
+backends.require_cache_library(CACHES["default"]["BACKEND"], _cache_backend)
+# A frozen or unreachable cache costs at most this many seconds per request (CACHE_OPTIONS wins).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", 1.0)
+if CACHE_TIMEOUT <= 0:
+    raise ConfigError(f"CACHE_TIMEOUT={CACHE_TIMEOUT} is not valid: expected seconds > 0, e.g. 1")
+backends.cache_timeouts(CACHES, CACHE_TIMEOUT)
 
 # --- rate limit on the GraphQL endpoint (security/ratelimit.py, django-ratelimit) ----
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
@@ -122,6 +147,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
 TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", False)
 if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP (README: Under faults).
+SECURE_REDIRECT_EXEMPT = [rf"^{re.escape(SITE_ROOT)}health/(live|ready)$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -140,6 +167,13 @@ SILENCED_SYSTEM_CHECKS = [
     # SSL redirect off is right when the TLS-terminating proxy redirects and is trusted.
     "security.W008",
 ] if TRUST_X_FORWARDED_PROTO and not SECURE_SSL_REDIRECT else [])
+
+# Who sees the details of /health and /health/ready in PROD besides staff users:
+# requests with "X-Health-Token: <HEALTH_TOKEN>" (monitoring). Unset: staff only.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN")
+if HEALTH_TOKEN and len(HEALTH_TOKEN) < 16:
+    raise ConfigError("HEALTH_TOKEN is too short to keep secret: use at least 16 random characters, "
+                      "e.g. python -c 'import secrets; print(secrets.token_urlsafe())'")
 
 # --- authentication: JWT, remote user (security/) -------------------------------
 # RS256 when a key pair is given (JWT_PRIVATE_KEY/JWT_PUBLIC_KEY PEM text, or
@@ -165,8 +199,6 @@ REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
     ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
 WSGI_APPLICATION = "openimis_host.wsgi.application"
-STATIC_URL = f"/{SITE_ROOT}static/"
-STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
 # openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
 # follows whether openIMIS's core is installed (section "openIMIS modules" below).
 USE_TZ = env.bool("USE_TZ", not legacy_settings.installed())
@@ -177,6 +209,12 @@ except (ValueError, LookupError):  # a malformed key, or ZoneInfoNotFoundError
     raise ConfigError(f"TIME_ZONE={TIME_ZONE!r} is not valid: expected an IANA zone name "
                       "such as UTC or Africa/Dar_es_Salaam") from None
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
+
+# --- static files (staticfiles.py: WhiteNoise, from each app's package) --------------
+STATIC_URL = f"/{SITE_ROOT}static/"
+STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))  # only for collectstatic
+# Serve the apps' files where they are installed: nothing to collect before gunicorn starts.
+WHITENOISE_USE_FINDERS = True
 
 # --- email -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -214,6 +252,8 @@ if SCHEDULER_BACKEND == "celery" and SCHEDULER_AUTOSTART:
                       "beat sends the tasks and workers run them; unset SCHEDULER_AUTOSTART")
 
 # --- logging -----------------------------------------------------------------
+# A module import or hook slower than this is logged, naming the module (slow.py); 0: never.
+OPENIMIS_SLOW_MODULE_SECONDS = env.float("OPENIMIS_SLOW_MODULE_SECONDS", 5.0)
 LOG_HANDLERS = ("console", "debug-log")
 DJANGO_LOG_HANDLER = env.choice("DJANGO_LOG_HANDLER", "console", LOG_HANDLERS)
 DJANGO_DB_LOG_HANDLER = env.str("DJANGO_DB_LOG_HANDLER")
@@ -288,9 +328,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    # Static files are answered here, with the headers above and before any session or auth work.
+    "openimis_host.staticfiles.StaticFilesMiddleware",
+    # A view that failed because the database is unreachable: 503, one log line.
+    "openimis_host.outage.DatabaseOutageMiddleware",
+    # DEV: names the module whose view left database connections open.
+    *(["openimis_host.leaks.LeakedConnectionsMiddleware"] if DEBUG else []),
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each response from Accept-Language (else LANGUAGE_CODE): modules'
+    # translations, in their own locale/ directories, are then used.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT

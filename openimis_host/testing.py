@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import os
 
-from packaging.utils import canonicalize_name
-
 from . import discovery
 from .env import Environment
-from .host import Host, Module
+from .host import Host, Module, canonical_name
 
 
 def setup_host(plugins: dict, *, installed: bool = False, env: dict | None = None,
@@ -43,7 +41,7 @@ def setup_host(plugins: dict, *, installed: bool = False, env: dict | None = Non
     registered = {
         name: Module(name=name, distribution=name, version="0+test", source="registered in-process",
                      plugin=plugin,
-                     requires=frozenset(canonicalize_name(r) for r in (requires or {}).get(name, ())))
+                     requires=frozenset(canonical_name(r) for r in (requires or {}).get(name, ())))
         for name, plugin in plugins.items()
     }
     host = discovery.from_environment(Environment(), registered=registered)

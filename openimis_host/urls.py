@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from .graphql_view import HostGraphQLView
-from .health import health
+from .health import health, live, ready
 from .host import get_host
 from .security.ratelimit import limited
 
@@ -19,6 +19,8 @@ urlpatterns = [
     # a module may not be mounted on one of those names).
     host.routes,
     path(f"{root}health", health, name="health"),
+    path(f"{root}health/live", live, name="health-live"),
+    path(f"{root}health/ready", ready, name="health-ready"),
     path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
         host.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),

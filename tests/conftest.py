@@ -71,6 +71,15 @@ def any_db_env(request, tmp_path):
         yield env
 
 
+@pytest.fixture
+def pg_name():
+    """A fresh PostgreSQL database, dropped after the test."""
+    name = f"openimis_faults_{uuid.uuid4().hex[:12]}"
+    _psql(f'CREATE DATABASE "{name}"')
+    yield name
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _psql(sql: str) -> None:
     import psycopg
 

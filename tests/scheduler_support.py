@@ -66,7 +66,7 @@ TICKER_FILES = {
 
         def slow():
             _log("slow-start")
-            time.sleep(2.5)
+            time.sleep(float(os.environ.get("TICKER_SLOW_SECONDS", "2.5")))
             _log("slow-end")
         """,
 }

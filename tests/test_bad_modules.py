@@ -317,6 +317,8 @@ def test_under_skip_gunicorn_serves_the_good_modules_and_health_names_the_broken
     assert health.status == 503
     body = health.json()
     assert body["status"] == "degraded"
+    ready = server.get("/health/ready")
+    assert (ready.status, ready.json()["down"]) == (503, ["modules"]), ready.body
     statuses = [(m["distribution"], m["status"]) for m in body["modules"]]
     for dist in case.failed_dists():
         assert (dist.name, "failed") in statuses

@@ -174,7 +174,22 @@ def test_cli_run_in_another_directory_uses_that_directory_for_sqlite(tmp_path, h
     env.pop("SQLITE_PATH")
     result = run_cli("migrate", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.output
-    assert (tmp_path / "db.sqlite3").exists()
+    assert (tmp_path / ".run" / "db.sqlite3").exists()
+
+
+def test_the_server_and_the_cli_share_the_default_database(tmp_path, host_env, gunicorn):
+    """A user created with the CLI logs in on the server: both run in one directory
+    without SQLITE_PATH, as scripts/serve and the README's next steps do."""
+    from production_support import login, migrate_and_create_user, token_of
+
+    env = dict(host_env)
+    env.pop("SQLITE_PATH")
+    assert run_cli("modules", env=env, cwd=tmp_path).returncode == 0
+    assert not (tmp_path / ".run").exists()  # made when a database is first used, not before
+    migrate_and_create_user(env, tmp_path)
+    assert (tmp_path / ".run" / "db.sqlite3").exists()
+    server = gunicorn(env, workers=1)
+    assert token_of(login(server))
 
 
 def test_reverse_and_resolve_agree_on_module_urls_under_site_root(host_env, cli):

@@ -190,8 +190,9 @@ def test_an_example_env_file_in_the_working_directory_passes_check_deploy(host_e
     result = cli("check", "--deploy", env=host_env)  # the cli fixture runs in tmp_path
     assert result.returncode == 0, result.output
     shown = cli("shell", "-c", "from django.conf import settings as s; print(s.MODE, "
-                "s.JWT_ALGORITHM, s.SITE_ROOT, s.CACHES['default']['OPTIONS'])", env=host_env)
-    assert "PROD RS256 api/ {'socket_connect_timeout': 2, 'socket_timeout': 2}" in shown.stdout
+                "s.JWT_ALGORITHM, s.SITE_ROOT, s.CACHES['default']['OPTIONS']['socket_timeout'], "
+                "s.CACHES['default']['OPTIONS']['socket_connect_timeout'])", env=host_env)
+    assert "PROD RS256 api/ 2 2" in shown.stdout  # CACHE_OPTIONS wins over CACHE_TIMEOUT
 
 
 # --- DEV ---------------------------------------------------------------------------------

@@ -149,6 +149,11 @@ def test_a_failing_task_is_recorded_and_the_others_go_on_without_piling_up(host_
     tasks = {t["id"]: t for t in health.json()["tasks"]}
     assert tasks["ticker.boom"]["error"] == "RuntimeError: boom from the ticker"
     assert tasks["ticker.tick"]["outcome"] == "succeeded"
+    # Readiness shows the failed task but stays 200: a probe must not restart the web over it.
+    ready = server.get("/health/ready")
+    assert ready.status == 200, ready.body
+    assert ready.json()["warnings"] == ["tasks"]
+    assert [t["id"] for t in ready.json()["tasks"]] == ["ticker.boom"]
 
 
 def test_tasks_lists_every_task_with_schedule_next_and_last_run(host_env, tmp_path, cli):
@@ -197,7 +202,8 @@ def test_tasks_run_exits_with_the_task_status(host_env, tmp_path, cli):
 
 def test_run_now_never_overlaps_a_running_instance(host_env, tmp_path, cli,
                                                                         procs):
-    env = ticker_env(host_env, tmp_path, tasks="slow")
+    # A run long enough that `tasks run` starts while it goes on, even on a busy machine.
+    env = {**ticker_env(host_env, tmp_path, tasks="slow"), "TICKER_SLOW_SECONDS": "10"}
     migrate(env, tmp_path)
     procs("scheduler", "scheduler", env=env)
     wait_for(lambda: len(runs(env, "slow-start")) > len(runs(env, "slow-end")), 30,

@@ -2,8 +2,9 @@
 
 HSTS, nosniff, X-Frame-Options and Referrer-Policy come from Django's
 SecurityMiddleware and XFrameOptionsMiddleware (see the security block of
-``settings.py``). Installed in MODE=PROD only: in DEV, GraphiQL loads its
-scripts from a CDN, which ``default-src 'self'`` would block.
+``settings.py``). Installed in MODE=PROD only, where GraphiQL is not served, so
+``default-src 'self'`` need allow nothing for it; the GraphiQL page (DEV) loads only
+the host's own files and has no inline script or style anyway.
 """
 
 from django.conf import settings

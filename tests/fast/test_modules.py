@@ -248,3 +248,30 @@ def test_under_fail_nothing_is_logged_as_left_out(fake_dists, caplog):
     with caplog.at_level(logging.ERROR, logger="openimis_host"), pytest.raises(BootError):
         fake_dists.discover(policy="fail")
     assert not [r for r in caplog.records if "left out" in r.getMessage()]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("openimis-host>=0.1,<1", [("openimis-host", ">=0.1,<1")]),
+    ("Openimis_Host (>=0.1)", [("openimis-host", ">=0.1")]),
+    ("openimis-host[legacy]>=0.1", [("openimis-host", ">=0.1")]),
+    ("pytest>=8; extra == 'test'", []),
+    ("tomli; python_version < '3.0'", []),
+    ("requests; python_version >= '3.0'", [("requests", "")]),
+    ("mypkg @ https://example.org/mypkg.whl", [("mypkg", "")]),
+    ("not a requirement !!", []),
+    ("x; this is not a marker", []),
+])
+def test_requires_dist_lines_are_read_as_pip_reads_them(line, expected):
+    from openimis_host.discovery import _requirements
+    from openimis_host.host import Module
+
+    assert _requirements(Module("m", "d", "1", "test", requires_dist=(line,))) == expected
+
+
+@pytest.mark.parametrize("spec,version,ok", [(">=0.1,<1", "0.2.0", True), (">=0.3", "0.2.0", False),
+                                             ("~=0.2", "0.2.5", True), ("==0.2.*", "0.3.0", False),
+                                             (">=0.1", "0.2.0rc1", True), ("garbage", "0.2.0", True)])
+def test_the_host_version_check_follows_pep_440(spec, version, ok):
+    from openimis_host.discovery import _host_satisfies
+
+    assert _host_satisfies(spec, version) is ok

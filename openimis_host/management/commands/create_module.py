@@ -1,43 +1,58 @@
 """``openimis-host create_module NAME``: a new module distribution, ready to pip install."""
 
+import shlex
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from graphene.utils.str_converters import to_camel_case
 
-from openimis_host import __version__
-from openimis_host.skeleton import FILES
+from openimis_host import __version__, skeleton
+from openimis_host.host import get_host
 
 
 class Command(BaseCommand):
-    help = "Create the skeleton of a new openIMIS module distribution."
+    help = ("Create a new openIMIS module distribution: a plugin with every kind of hook, a model "
+            "with its migration, REST and GraphQL endpoints, a scheduled task, and its tests.")
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="module name: a Python identifier, e.g. claim")
+        parser.add_argument("name", help="module name: a lower-case Python identifier, e.g. claim")
+        parser.add_argument("--template", choices=sorted(skeleton.LAYERS), default=None,
+                            help="business: adds a service with its tests and a module config; "
+                                 "calculation: an openIMIS calculation rule")
+        parser.add_argument("--github", action="store_true",
+                            help="add a .gitignore and GitHub Actions workflows: test against the "
+                                 "host on each push, publish to PyPI on a version tag")
         parser.add_argument("--directory", default=None,
                             help="where to create it (default: ./openimis-<name>)")
         parser.add_argument("--distribution", default=None,
                             help="distribution name (default: openimis-<name>)")
 
-    def handle(self, name, directory=None, distribution=None, **options):
-        if not name.isidentifier() or name != name.lower():
-            raise CommandError(f"module name {name!r} must be a lower-case Python identifier, "
-                               "e.g. claim or claim_batch")
+    def handle(self, name, template=None, github=False, directory=None, distribution=None,
+               **options):
+        problem = skeleton.refusal(name, get_host())
+        if problem:
+            raise CommandError(problem)
         distribution = distribution or f"openimis-{name.replace('_', '-')}"
         target = Path(directory or distribution)
-        if target.exists() and any(target.iterdir()):
-            raise CommandError(f"{target} already exists and is not empty; choose --directory")
-        major = __version__.split(".")[0]
-        values = {
-            "name": name, "package": f"openimis_{name}", "distribution": distribution,
-            "upper": name.upper(), "camel": to_camel_case(name),
-            "host_spec": f">={__version__},<{int(major) + 1}",
-        }
-        for path, template in FILES.items():
-            file = target / path.format(**values)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise CommandError(f"{target} already exists and is not empty: choose another "
+                               "--directory, or remove it")
+        values = skeleton.values(name, distribution, __version__)
+        for path, text in skeleton.files(values, template, github).items():
+            file = target / path
             file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(template.format(**values))
-        self.stdout.write(f"Created {distribution} in {target}/. Next:\n"
-                          f"  pip install -e {target}   # enables module '{name}'\n"
-                          f"  openimis-host modules      # lists it\n"
-                          f"  cd {target} && pytest      # its own tests, no deployment needed")
+            file.write_text(text)
+        # The venv of this openimis-host: the module must be installed next to it.
+        bin_dir = Path(sys.executable).parent
+        q = shlex.quote
+        self.stdout.write(
+            f"Created {distribution} in {target}/ (module '{name}'"
+            f"{f', template {template}' if template else ''}{', GitHub workflows' if github else ''})."
+            f" Next:\n"
+            f"  {q(str(bin_dir / 'pip'))} install -e {q(str(target))}"
+            f"   # enables module '{name}' in this host\n"
+            f"  {q(str(bin_dir / 'openimis-host'))} migrate        # creates its table\n"
+            f"  {q(str(bin_dir / 'openimis-host'))} modules        # lists it\n"
+            f"  cd {q(str(target))} && {q(str(bin_dir / 'pip'))} install -e '.[test]'"
+            f" && {q(str(bin_dir / 'python'))} -m pytest   # its own tests\n"
+            f"Then restart the server (scripts/serve or gunicorn): it serves /{name}/ping.")
