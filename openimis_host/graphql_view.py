@@ -72,6 +72,10 @@ class HostGraphQLView(GraphQLView):
                 return None, [error]
             except RecursionError:
                 return None, [GraphQLError("the query is nested too deeply to parse")]
+            # Before the standard rules, some of which are quadratic in the fields.
+            errors = graphql_limits.cost_errors(document)
+            if errors:
+                return document, errors
             errors = validate(schema.graphql_schema, document, rules,
                               graphene_settings.MAX_VALIDATION_ERRORS)
             if errors and not settings.GRAPHQL_INTROSPECTION:

@@ -315,6 +315,13 @@ GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minim
 # 0: no limit. GraphiQL's introspection query is 15 deep.
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 20, minimum=0)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", DEBUG)  # __schema/__type queries
+# The cost of one operation, fragments counted where they are spread; 0: no limit.
+# 100 aliases of a list field could hold a worker for 16 s, 10,000 aliases of a
+# lookup made 10,000 SQL queries. The same defaults in DEV, so a front-end meets
+# them before production does.
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", 30, minimum=0)
+GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", 2000, minimum=0)
+GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", 20, minimum=0)
 
 # --- modules -------------------------------------------------------------------
 OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", modules.POLICIES)
