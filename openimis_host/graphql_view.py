@@ -118,6 +118,17 @@ class HostGraphQLView(GraphQLView):
                                 samesite=settings.JWT_COOKIE_SAMESITE)
         return response
 
+    def parse_body(self, request):
+        # graphene-django decodes an application/graphql body without a guard, and
+        # json.loads raises RecursionError on JSON nested a few thousand deep: both
+        # would be 500s.
+        try:
+            return super().parse_body(request)
+        except UnicodeDecodeError:
+            raise _bad_request("the request body is not valid UTF-8") from None
+        except RecursionError:
+            raise _bad_request("the JSON body is nested too deeply") from None
+
     @staticmethod
     def get_graphql_params(request, data):
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)

@@ -303,6 +303,12 @@ REST_FRAMEWORK = {
     # Chooses the handler of the module that mounted the view (assembly/exceptions.py).
     "EXCEPTION_HANDLER": "openimis_host.assembly.exceptions.handle",
     # JWT first: its WWW-Authenticate challenge makes DRF answer 401 rather than 403.
+    # JSON nested too deeply is a 400, not a RecursionError and a 500 (parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "openimis_host.parsers.HostJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openimis_host.security.auth.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
