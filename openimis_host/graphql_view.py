@@ -14,7 +14,8 @@ or PermissionDenied.
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
-query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE``) and only executes.
+query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE`` of them, their text adding up to
+at most ``GRAPHQL_DOCUMENT_CACHE_BYTES``: see document_cache.py) and only executes.
 Validation depends on the query text, the schema and the validation rules, all
 fixed for the life of the process, so a cached result is always the one
 validation would give.
@@ -23,7 +24,6 @@ validation would give.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -37,6 +37,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 from graphql.validation import validate
 
 from . import graphql_limits
+from .document_cache import DocumentCache
 from .json_errors import error_response, too_large
 
 log = logging.getLogger("openimis_host.graphql")
@@ -44,9 +45,6 @@ log = logging.getLogger("openimis_host.graphql")
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
                       "application/x-www-form-urlencoded", "multipart/form-data")
-#: Longer query strings are parsed every time rather than cached, so the cache
-#: cannot be filled with a thousand near-10 MB queries.
-CACHEABLE_QUERY_LENGTH = 64 * 1024
 #: Exceptions whose message is written for the client.
 CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied)
 
@@ -82,15 +80,9 @@ class HostGraphQLView(GraphQLView):
                 errors = graphql_limits.hide_suggestions(errors)
             return document, errors
 
-        size = settings.GRAPHQL_DOCUMENT_CACHE_SIZE
-        cached = lru_cache(maxsize=size)(parse_and_validate) if size else parse_and_validate
-
-        def documents(query: str):
-            if len(query) > CACHEABLE_QUERY_LENGTH:
-                return parse_and_validate(query)
-            return cached(query)
-
-        view_class = type(cls.__name__, (cls,), {"documents": staticmethod(documents)})
+        cache = DocumentCache(parse_and_validate, settings.GRAPHQL_DOCUMENT_CACHE_SIZE,
+                              settings.GRAPHQL_DOCUMENT_CACHE_BYTES)
+        view_class = type(cls.__name__, (cls,), {"documents": staticmethod(cache.get)})
         return view_class.as_view(schema=schema, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):

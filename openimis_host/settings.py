@@ -276,10 +276,13 @@ HOST_APPS = [
 ]
 MIDDLEWARE = [
     # The header middleware come first so that every response has the headers,
-    # including the errors answered by the middleware below them.
-    "django.middleware.security.SecurityMiddleware",
+    # including the errors answered by the middleware below them; and outside
+    # SecurityMiddleware, whose HTTP -> HTTPS redirect skips everything below it.
+    # (gunicorn's own error pages, e.g. a malformed request line, never reach
+    # Django: only a proxy in front can add headers to those.)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    "django.middleware.security.SecurityMiddleware",
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -316,6 +319,9 @@ REST_FRAMEWORK = {
 }
 GRAPHENE = {"SCHEMA": "openimis_host.assembly.graphql.schema"}
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minimum=0)
+# The query text the cache may keep, summed; a document takes about 40 times its
+# text in memory, so 256 KB is some 10 MB per worker (document_cache.py).
+GRAPHQL_DOCUMENT_CACHE_BYTES = env.int("GRAPHQL_DOCUMENT_CACHE_BYTES", 256 * 1024, minimum=0)
 
 # --- GraphQL limits (graphql_limits.py) ----------------------------------------------
 # 0: no limit. GraphiQL's introspection query is 15 deep.
