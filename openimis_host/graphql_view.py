@@ -1,7 +1,8 @@
 """The GraphQL endpoint: graphene-django's view, hardened for bad input, with a document cache.
 
 Bad input gets a 4xx JSON error in the GraphQL shape, never a traceback: a
-POST with a content type other than JSON, GraphQL or a form (415); a body over
+POST with a content type other than JSON, GraphQL or a form (415); a form POST
+without Django's CSRF token (403, security/graphql_csrf.py); a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE (413); malformed JSON, a query that is not a
 string, variables that are not an object, an unparsable or invalid query, a
 query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
@@ -39,6 +40,7 @@ from graphql.validation import validate
 from . import graphql_limits
 from .document_cache import DocumentCache
 from .json_errors import error_response, too_large
+from .security import graphql_csrf
 
 log = logging.getLogger("openimis_host.graphql")
 
@@ -100,6 +102,10 @@ class HostGraphQLView(GraphQLView):
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return too_large(request)  # without reading the body
         try:
+            if request.method == "POST":
+                refused = graphql_csrf.refusal(request, self.get_content_type(request))
+                if refused is not None:
+                    return refused
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)

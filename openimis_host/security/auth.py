@@ -11,9 +11,9 @@
   request authenticated by the cookie, and not to one with the Bearer header.
 
 The cookie is set by the ``tokenAuth`` mutation (see ``graphql.py``). On the
-GraphQL endpoint, which is CSRF-exempt like openIMIS's, its CSRF defence is
-``SameSite=Lax``: browsers do not send it on cross-site POSTs, and mutations
-run only for POST.
+GraphQL endpoint, Django's CSRF middleware is off and ``graphql_csrf.py`` applies
+the endpoint's own rule (form-encoded POSTs need the CSRF token); ``SameSite=Lax``
+on the cookie is a second defence.
 """
 
 from __future__ import annotations
