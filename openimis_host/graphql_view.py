@@ -109,8 +109,10 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
-        token = getattr(request, "openimis_jwt_cookie", None)  # set by the tokenAuth mutation
-        if token is not None:
+        token = getattr(request, "openimis_jwt_cookie", None)  # set by tokenAuth, "" by revokeToken
+        if token == "":
+            response.delete_cookie(settings.JWT_COOKIE_NAME, samesite=settings.JWT_COOKIE_SAMESITE)
+        elif token is not None:
             response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
                                 secure=settings.JWT_COOKIE_SECURE, httponly=True,
                                 samesite=settings.JWT_COOKIE_SAMESITE)

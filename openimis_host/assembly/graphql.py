@@ -15,7 +15,7 @@ from graphql import validate_schema
 from .. import __version__
 from ..errors import HostError
 from ..modules import LOADED
-from ..security.graphql import TokenAuth
+from ..security.graphql import RevokeToken, TokenAuth
 
 #: The schema of this process, set by :func:`build` (graphene-django's SCHEMA setting).
 schema: graphene.Schema | None = None
@@ -37,6 +37,7 @@ class HostMutation(graphene.ObjectType):
     """Fields the host itself adds to the root Mutation."""
 
     token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+    revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")
 
 
 def _field_names(object_type) -> list[str]:
