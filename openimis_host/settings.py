@@ -6,6 +6,7 @@ discovered at the end, and their apps, middleware and setting defaults folded in
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -160,8 +161,30 @@ JWT_COOKIE_SAMESITE = "Lax"
 REMOTE_USER_AUTHENTICATION = env.bool("REMOTE_USER_AUTHENTICATION", False)
 # The request.META key a trusted proxy fills in; HTTP_REMOTE_USER is its "Remote-User" header.
 REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+# django-axes first: it refuses every login (admin, tokenAuth, a module's authenticate())
+# while the user name or the client is locked out (security/lockout.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"] + (
     ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
+
+# --- failed logins: django-axes (security/lockout.py) -------------------------------
+AXES_ENABLED = env.bool("AXES_ENABLED", True)
+# After this many failed logins, a user name is locked (whatever the client), and so is
+# a client (whatever the user names), for AXES_COOLOFF_TIME minutes; 0: until
+# `openimis-host axes_reset`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
+_cooloff = env.int("AXES_COOLOFF_TIME", 15, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The database: one count for every gunicorn worker and every server (needs migrate).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Where the client address is read: REMOTE_ADDR, which a client cannot forge. Behind a
+# proxy every client has the proxy's address: set HTTP_X_FORWARDED_FOR,REMOTE_ADDR only
+# if that proxy overwrites X-Forwarded-For and is the only way in.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_ORDER",
+                                                   ["REMOTE_ADDR"]))
+AXES_LOCKOUT_CALLABLE = "openimis_host.security.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 WSGI_APPLICATION = "openimis_host.wsgi.application"
 STATIC_URL = f"/{SITE_ROOT}static/"
 STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))
@@ -234,6 +257,8 @@ LOGGING = {
     "loggers": {
         # The scheduler logs each run itself; APScheduler's own INFO lines would repeat it.
         "apscheduler": {"level": "WARNING"},
+        # django-axes: its lockouts are WARNINGs; every failed login would be an INFO line.
+        "axes": {"level": "WARNING"},
         "django.db.backends": {
             "handlers": [{"console": "console", "debug-log": "db-log"}[DJANGO_DB_LOG_HANDLER]]
             if DJANGO_DB_LOG_HANDLER else [],
@@ -273,6 +298,7 @@ HOST_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "graphene_django",
+    "axes",
 ]
 MIDDLEWARE = [
     # The header middleware come first so that every response has the headers,
@@ -292,6 +318,8 @@ MIDDLEWARE = [
     *(["openimis_host.security.remote_user.RemoteUserMiddleware"]
       if REMOTE_USER_AUTHENTICATION else []),
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a locked-out login into the lockout answer (security/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",

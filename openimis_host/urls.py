@@ -9,9 +9,12 @@ from .assembly import graphql, urls
 from .graphql_view import HostGraphQLView
 from .health import health
 from .modules import get_host
+from .security.lockout import AdminLoginForm
 from .security.ratelimit import limited
 
 root = settings.SITE_ROOT
+# Says "locked" when django-axes refused the login (security/lockout.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     # Module mounts first: most requests are theirs, and ModuleRoutes answers with
