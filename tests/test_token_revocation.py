@@ -1,11 +1,13 @@
 """Tokens are tied to the credential, through gunicorn (2 workers, PROD, SQLite and PostgreSQL):
-a password change, and the revokeToken mutation, end every token issued before; new logins work.
+a password change, the revokeToken mutation and a logout from the admin end every token issued
+before; new logins work.
 """
 
 from __future__ import annotations
 
 from conftest import run_cli
 from production_support import (
+    PASSWORD,
     USER,
     assert_json_error,
     bearer,
@@ -17,6 +19,7 @@ from production_support import (
     token_of,
     with_probe,
 )
+from test_login_lockout import admin_login
 
 REVOKE = "mutation { revokeToken { revoked } }"
 
@@ -66,3 +69,23 @@ def test_a_password_change_and_revoke_token_end_earlier_tokens(any_db_env, gunic
     assert anonymous["extensions"]["code"] == "not_authenticated", anonymous
     # The old password no longer logs in.
     assert login(server).json()["errors"][0]["extensions"]["code"] == "invalid_credentials"
+
+
+def test_logging_out_of_the_admin_revokes_the_tokens(host_env, gunicorn, tmp_path):
+    env = with_probe(prod(host_env))
+    migrate_and_create_user(env, tmp_path)
+    staff = run_cli("shell", "-c", "from django.contrib.auth import get_user_model; "
+                    f"get_user_model().objects.filter(username={USER!r}).update(is_staff=True)",
+                    env=env, cwd=tmp_path)
+    assert staff.returncode == 0, staff.output
+    server = gunicorn(env, workers=1)
+    token = token_of(login(server))
+    session = admin_login(server, USER, PASSWORD)
+    assert session.status == 302, session.body[:300]
+    cookies = {name: line.split(";")[0] for name, line in session.cookies().items()}
+    csrf = cookies["csrftoken"].split("=", 1)[1]
+    headers = {"Cookie": f"{cookies['sessionid']}; {cookies['csrftoken']}", "X-CSRFToken": csrf}
+    logout = call("POST", server.url + "/admin/logout/", "",
+                  content_type="application/x-www-form-urlencoded", headers=headers)
+    assert logout.status == 200, logout.body[:300]
+    assert_revoked(server, token)
