@@ -1,6 +1,7 @@
-"""Failed logins lock the user name and the client, on every login surface, through gunicorn with
-3 workers in PROD (the count is in the database, shared by the workers): after AXES_FAILURE_LIMIT
-failures even the right password is refused, with a message a person or a client can read.
+"""Failed logins lock the user name and the client, on every login surface (admin, tokenAuth, a
+module's own authenticate()), through gunicorn with 3 workers in PROD (the count is in the
+database, shared by the workers): after AXES_FAILURE_LIMIT failures even the right password is
+refused, with a message a person or a client can read.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from conftest import run_cli
+from conftest import build_dist, run_cli, with_dists
 from production_support import (
     PASSWORD,
     USER,
@@ -88,3 +89,53 @@ def test_forwarding_headers_do_not_bypass_the_client_lock(host_env, gunicorn, tm
         reply = login(server, spoofed, username=f"guess{i}")
     assert_locked_json(reply)
     assert_locked_json(login(server, {"X-Forwarded-For": "10.9.7.1"}))
+
+
+MODULE_LOGIN = {
+    "openimis_modlogin/__init__.py": "",
+    "openimis_modlogin/plugin.py": """\
+        from plugins_spec import hookimpl
+
+
+        @hookimpl
+        def openimis_urlpatterns():
+            from .views import urlpatterns
+            return urlpatterns
+        """,
+    "openimis_modlogin/views.py": """\
+        import json
+
+        from django.contrib.auth import authenticate
+        from django.http import JsonResponse
+        from django.urls import path
+        from django.views.decorators.csrf import csrf_exempt
+
+
+        @csrf_exempt
+        def login(request):
+            # A module's own login, as openIMIS modules do: Django's authenticate().
+            data = json.loads(request.body)
+            user = authenticate(request, username=data["username"], password=data["password"])
+            if user is None:
+                return JsonResponse({"detail": "wrong"}, status=401)
+            return JsonResponse({"user": user.get_username()})
+
+
+        urlpatterns = [path("login", login)]
+        """,
+}
+
+
+def test_a_module_login_through_authenticate_is_locked_too(host_env, gunicorn, tmp_path):
+    module = build_dist("openimis-modlogin", "1.0.0", MODULE_LOGIN, module="modlogin",
+                        entry_point="openimis_modlogin.plugin")
+    server = serve(with_dists(host_env, module), gunicorn, tmp_path)
+    url = server.url + "/modlogin/login"
+    assert call("POST", url, {"username": USER, "password": PASSWORD}).json() == {"user": USER}
+    for _ in range(LIMIT - 1):
+        assert call("POST", url, {"username": USER, "password": "wrong"}).status == 401
+    locked = call("POST", url, {"username": USER, "password": "wrong"})
+    body = assert_json_error(locked, 429, graphql_shape=False)
+    assert body["code"] == "login_locked_out" and "too many failed logins" in body["detail"]
+    right = call("POST", url, {"username": USER, "password": PASSWORD})
+    assert assert_json_error(right, 429, graphql_shape=False)["code"] == "login_locked_out"
