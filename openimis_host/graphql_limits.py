@@ -1,5 +1,7 @@
 """What the GraphQL endpoint refuses beyond the standard rules: cost, depth, introspection.
 
+- GRAPHQL_MAX_TOKENS bounds the parser itself (graphql-core's ``max_tokens``);
+  :func:`coded_syntax_error` gives its refusal a code.
 - :func:`cost_errors` counts, in one linear pass over the document, the fields an
   operation selects, its aliases and its root fields, against GRAPHQL_MAX_FIELDS,
   GRAPHQL_MAX_ALIASES and GRAPHQL_MAX_ROOT_FIELDS. The view runs it before the
@@ -46,6 +48,16 @@ class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
     def report_error(self, error: GraphQLError) -> None:
         super().report_error(GraphQLError(error.message, error.nodes,
                                           extensions={"code": "introspection_disabled"}))
+
+
+def coded_syntax_error(error: GraphQLError) -> GraphQLError:
+    """``error`` from the parser, with ``extensions.code`` when it is the token limit's refusal."""
+    # graphql-core gives the token limit's refusal no code of its own, only this message.
+    if "tokens. Parsing aborted" not in error.message:
+        return error
+    return GraphQLError(f"{error.message} The limit is GRAPHQL_MAX_TOKENS={settings.GRAPHQL_MAX_TOKENS}.",
+                        error.nodes, error.source, error.positions,
+                        extensions={"code": "max_tokens_exceeded"})
 
 
 #: (setting, what it counts, extensions.code), in the order they are checked.

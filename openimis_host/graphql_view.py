@@ -67,9 +67,12 @@ class HostGraphQLView(GraphQLView):
 
         def parse_and_validate(query: str):
             try:
-                document = parse(query)
+                # The token limit stops the parser itself: the cost limits below only run
+                # on a parsed document, and a 10 MB query would take seconds and hundreds
+                # of megabytes to parse.
+                document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS or None)
             except GraphQLError as error:
-                return None, [error]
+                return None, [graphql_limits.coded_syntax_error(error)]
             except RecursionError:
                 return None, [GraphQLError("the query is nested too deeply to parse")]
             # Before the standard rules, some of which are quadratic in the fields.

@@ -1,4 +1,4 @@
-"""The cost limits on one GraphQL operation (aliases, fields, root fields), through gunicorn in
+"""The cost limits on one GraphQL query (tokens, aliases, fields, root fields), through gunicorn in
 PROD with the default limits: each refusal is a 400 with its ``extensions.code``, before any
 resolver runs; 0 turns a limit off.
 """
@@ -31,11 +31,16 @@ def test_costly_operations_are_refused_before_any_resolver_runs(host_env, gunico
     server = gunicorn(with_probe(prod(host_env, DJANGO_MIGRATE="true")), workers=1)
 
     # 10,000 aliases of a field whose resolver raises: had one run, the log would say so.
+    # 30,000 tokens: the parser stops at 10,000.
     code, message = refused(server, "{ " + aliases(10_000, "probeBoom") + " }")
+    assert code == "max_tokens_exceeded", message
+    assert "more than 10000 tokens" in message and "GRAPHQL_MAX_TOKENS=10000" in message
+    # 3,000 aliases: under the token limit, over the root-field limit.
+    code, message = refused(server, "{ " + aliases(3000, "probeBoom") + " }")
     assert code == "max_root_fields_exceeded", message
-    assert "10000 root fields; the limit is 20" in message
-    # 10,000 copies of one field, no alias: the standard overlap rule is quadratic in them.
-    assert refused(server, "{ " + "probePid " * 10_000 + "}")[0] == "max_root_fields_exceeded"
+    assert "3000 root fields; the limit is 20" in message
+    # 9,000 copies of one field, no alias: the standard overlap rule is quadratic in them.
+    assert refused(server, "{ " + "probePid " * 9000 + "}")[0] == "max_root_fields_exceeded"
 
     assert refused(server, "{ probeNode { " + aliases(31) + " } }")[0] == "max_aliases_exceeded"
     ok = graphql(server, "{ probeNode { " + aliases(30) + " } }")
@@ -60,8 +65,10 @@ def test_costly_operations_are_refused_before_any_resolver_runs(host_env, gunico
 
 def test_zero_turns_each_limit_off(host_env, gunicorn):
     server = gunicorn(with_probe(prod(host_env, DJANGO_MIGRATE="true", GRAPHQL_MAX_ALIASES="0",
-                                      GRAPHQL_MAX_FIELDS="0", GRAPHQL_MAX_ROOT_FIELDS="0")),
+                                      GRAPHQL_MAX_FIELDS="0", GRAPHQL_MAX_ROOT_FIELDS="0",
+                                      GRAPHQL_MAX_TOKENS="0")),
                       workers=1)
+    assert graphql(server, "{ probeNode { " + aliases(4000) + " } }").status == 200  # 12,000 tokens
     assert graphql(server, "{ probeNode { " + aliases(40) + " } }").status == 200
     assert graphql(server, fragment_bomb(12)).status == 200
     assert graphql(server, "{ " + "probePid " * 25 + "}").status == 200
