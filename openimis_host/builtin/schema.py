@@ -3,7 +3,7 @@
 import graphene
 
 from .. import __version__
-from ..security.graphql import TokenAuth
+from ..security.graphql import RevokeToken, TokenAuth
 
 
 class HostQuery(graphene.ObjectType):
@@ -20,3 +20,4 @@ class HostMutation(graphene.ObjectType):
     """Fields the host itself adds to the root Mutation."""
 
     token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+    revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")
