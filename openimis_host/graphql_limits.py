@@ -20,15 +20,18 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from graphql import GraphQLError
-from graphql.language import (
-    DocumentNode,
+
+from .graphql_stack import (
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLError,
     InlineFragmentNode,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
+    ValidationRule,
+    specified_rules,
+    with_message,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
 
 
 def validation_rules() -> list[type[ValidationRule]]:
@@ -46,8 +49,7 @@ class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
     """graphql-core's refusal of ``__schema`` and ``__type``, with ``extensions.code``."""
 
     def report_error(self, error: GraphQLError) -> None:
-        super().report_error(GraphQLError(error.message, error.nodes,
-                                          extensions={"code": "introspection_disabled"}))
+        super().report_error(with_message(error, error.message, {"code": "introspection_disabled"}))
 
 
 def coded_syntax_error(error: GraphQLError) -> GraphQLError:
@@ -55,9 +57,8 @@ def coded_syntax_error(error: GraphQLError) -> GraphQLError:
     # graphql-core gives the token limit's refusal no code of its own, only this message.
     if "tokens. Parsing aborted" not in error.message:
         return error
-    return GraphQLError(f"{error.message} The limit is GRAPHQL_MAX_TOKENS={settings.GRAPHQL_MAX_TOKENS}.",
-                        error.nodes, error.source, error.positions,
-                        extensions={"code": "max_tokens_exceeded"})
+    return with_message(error, f"{error.message} The limit is GRAPHQL_MAX_TOKENS="
+                               f"{settings.GRAPHQL_MAX_TOKENS}.", {"code": "max_tokens_exceeded"})
 
 
 #: (setting, what it counts, extensions.code), in the order they are checked.
@@ -68,7 +69,7 @@ COST_LIMITS = (
 )
 
 
-def cost_errors(document: DocumentNode) -> list[GraphQLError]:
+def cost_errors(document) -> list[GraphQLError]:
     """One error per operation of ``document`` over a cost limit (the first limit it breaks).
 
     Fragments count each time they are spread, so a "fragment bomb" (A spreads B
@@ -99,7 +100,7 @@ def cost_errors(document: DocumentNode) -> list[GraphQLError]:
             if count is None or count > limit:
                 found = f"{count} {what}" if count is not None else f"too many {what}"
                 errors.append(GraphQLError(f"{name} selects {found}; the limit is {limit} "
-                                           f"({setting})", operation, extensions={"code": code}))
+                                           f"({setting})", [operation], extensions={"code": code}))
                 break
     return errors
 
@@ -151,8 +152,7 @@ SUGGESTION = re.compile(r" Did you mean .*\?$")
 def hide_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:
     """The errors without "Did you mean 'name'?" hints, which would reveal the schema field
     by field to a client that introspection is refused to."""
-    return [GraphQLError(SUGGESTION.sub("", e.message), e.nodes, e.source, e.positions, e.path,
-                         e.original_error, e.extensions) if SUGGESTION.search(e.message) else e
+    return [with_message(e, SUGGESTION.sub("", e.message)) if SUGGESTION.search(e.message) else e
             for e in errors]
 
 

@@ -10,8 +10,8 @@ GRAPHQL_INTROSPECTION is off (400).
 
 An exception raised inside a resolver is logged with its traceback (and so
 reaches Sentry). In PROD its message is replaced by "internal server error"
-unless it is meant for the client: a GraphQLError, or Django's ValidationError
-or PermissionDenied.
+unless it is meant for the client: a GraphQLError, Django's ValidationError
+or PermissionDenied, or a DRF APIException.
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
@@ -34,11 +34,19 @@ from django.http.response import HttpResponseBadRequest
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse
-from graphql.validation import validate
+from rest_framework.exceptions import APIException
 
 from . import graphql_limits, outage
 from .document_cache import DocumentCache
+from .graphql_stack import (
+    GraphQLError,
+    execute,
+    invalid_result,
+    operation_type,
+    parse,
+    validate,
+    with_message,
+)
 from .json_errors import error_response, too_large
 from .security import graphql_csrf
 
@@ -48,7 +56,8 @@ log = logging.getLogger("openimis_host.graphql")
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
                       "application/x-www-form-urlencoded", "multipart/form-data")
 #: Exceptions whose message is written for the client.
-CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied)
+CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied,
+                 APIException)  # DRF's, e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS")
 
 
 def _bad_request(message: str) -> HttpError:
@@ -65,7 +74,8 @@ class HostGraphQLView(GraphQLView):
     @classmethod
     def for_schema(cls, schema, **kwargs):
         """The Django view for ``schema``, with its own document cache."""
-        rules = kwargs.setdefault("validation_rules", graphql_limits.validation_rules())
+        # Applied by documents() below, not by graphene-django (2 does not take them).
+        rules = kwargs.pop("validation_rules", None) or graphql_limits.validation_rules()
 
         def parse_and_validate(query: str):
             try:
@@ -81,8 +91,8 @@ class HostGraphQLView(GraphQLView):
             errors = graphql_limits.cost_errors(document)
             if errors:
                 return document, errors
-            errors = validate(schema.graphql_schema, document, rules,
-                              graphene_settings.MAX_VALIDATION_ERRORS)
+            errors = validate(schema, document, rules,
+                              getattr(graphene_settings, "MAX_VALIDATION_ERRORS", None))
             if errors and not settings.GRAPHQL_INTROSPECTION:
                 errors = graphql_limits.hide_suggestions(errors)
             return document, errors
@@ -165,14 +175,13 @@ class HostGraphQLView(GraphQLView):
             raise _bad_request("Must provide query string.")
         document, errors = self.documents(query)
         if errors:
-            return ExecutionResult(data=None, errors=errors)
-        operation = get_operation_ast(document, operation_name)
-        kind = operation.operation if operation is not None else None
-        if request.method.lower() == "get" and kind not in (None, OperationType.QUERY):
+            return invalid_result(errors)
+        kind = operation_type(document, operation_name)
+        if request.method.lower() == "get" and kind not in (None, "query"):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(
-                ["POST"], f"Can only perform a {kind.value} operation from a POST request."))
+                ["POST"], f"Can only perform a {kind} operation from a POST request."))
         options = {
             "root_value": self.get_root_value(request),
             "context_value": self.get_context(request),
@@ -180,15 +189,15 @@ class HostGraphQLView(GraphQLView):
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
         }
-        if self.execution_context_class:
+        if getattr(self, "execution_context_class", None):  # graphene-django 3 only
             options["execution_context_class"] = self.execution_context_class
         # From here on this follows graphene-django's own execute_graphql_request
         # (ATOMIC_MUTATIONS, the mutation-errors flag): re-check it on upgrades.
-        schema = self.schema.graphql_schema
+        schema = self.schema
         # Resolver exceptions come back in result.errors. Anything execute()
         # itself raises (a failing commit, say) is a server error: it goes on
         # to Django, which logs it and answers 500 (JSON in PROD).
-        if kind == OperationType.MUTATION and (
+        if kind == "mutation" and (
             graphene_settings.ATOMIC_MUTATIONS is True
             or connection.settings_dict.get("ATOMIC_MUTATIONS", False) is True
         ):
@@ -206,12 +215,11 @@ class HostGraphQLView(GraphQLView):
     @staticmethod
     def _reported(request, error: GraphQLError) -> GraphQLError:
         """Log an unexpected resolver exception; in PROD hide its message from the client."""
-        original = error.original_error
+        original = getattr(error, "original_error", None)
         if original is None or isinstance(original, CLIENT_ERRORS):
             return error
         log.error("unexpected exception in GraphQL field %s", ".".join(map(str, error.path or [])),
                   exc_info=(type(original), original, original.__traceback__))
         if settings.DEBUG:
             return error
-        return GraphQLError("internal server error", error.nodes, error.source, error.positions,
-                            error.path, extensions={"code": "server_error"})
+        return with_message(error, "internal server error", extensions={"code": "server_error"})

@@ -14,6 +14,7 @@ from openimis_host import assembly, backends, db_deadline, discovery
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
 from openimis_host.host import POLICIES, current_host
+from openimis_host.legacy import settings as legacy_settings
 from openimis_host.security import keys, ratelimit_settings
 
 env = Environment()
@@ -189,6 +190,10 @@ JWT_EXPIRATION = env.int("JWT_EXPIRATION", 24 * 3600, minimum=1)  # seconds
 JWT_COOKIE_NAME = "JWT"
 JWT_COOKIE_SECURE = not DEBUG
 JWT_COOKIE_SAMESITE = "Lax"
+# The host's tokenAuth mutation; off when openIMIS's core, whose tokenAuth is the login, is in use.
+HOST_TOKEN_AUTH = True
+# A dotted path: verifies the tokens of another login instead of the host's (legacy/jwt.py).
+JWT_USER_FOR_TOKEN = None
 REMOTE_USER_AUTHENTICATION = env.bool("REMOTE_USER_AUTHENTICATION", False)
 # The request.META key a trusted proxy fills in; HTTP_REMOTE_USER is its "Remote-User" header.
 REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
@@ -217,7 +222,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_
 AXES_LOCKOUT_CALLABLE = "openimis_host.security.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 WSGI_APPLICATION = "openimis_host.wsgi.application"
-USE_TZ = True
+# openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
+# follows whether openIMIS's core is installed (section "openIMIS modules" below).
+USE_TZ = env.bool("USE_TZ", not legacy_settings.installed())
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 try:
     ZoneInfo(TIME_ZONE)
@@ -296,6 +303,10 @@ LOGGING = {
         "apscheduler": {"level": "WARNING"},
         # django-axes: its lockouts are WARNINGs; every failed login would be an INFO line.
         "axes": {"level": "WARNING"},
+        # graphql-core 2 (the legacy stack) logs every resolver error with its traceback,
+        # even those meant for the client; the GraphQL view logs the unexpected ones itself.
+        "graphql.execution.utils": {"level": "CRITICAL"},
+        "graphql.execution.executor": {"level": "CRITICAL"},
         "django.db.backends": {
             "handlers": [{"console": "console", "debug-log": "db-log"}[DJANGO_DB_LOG_HANDLER]]
             if DJANGO_DB_LOG_HANDLER else [],
@@ -410,6 +421,12 @@ GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", 2000, minimum=0)
 GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", 20, minimum=0)
 # Lexical tokens the parser reads before giving up (GraphiQL's introspection query has 163).
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", 10000, minimum=0)
+
+# --- openIMIS modules (pip install 'openimis-host[legacy]', docs/openimis-modules.md) ----
+# With openIMIS's core installed, the settings its modules read, decided by the host.
+if legacy_settings.installed():
+    globals().update(legacy_settings.derive(env, globals()))
+    GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"] = 100  # openimis-be_py's
 
 # --- modules (last: the installed modules are folded into everything above) --------
 OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", POLICIES)

@@ -261,3 +261,20 @@ def test_tasks_json_is_valid_without_history(host_env, cli):
     assert result.returncode == 0
     assert json.loads(result.stdout)["tasks"]
     assert "openimis-host migrate" in result.stderr
+
+
+def test_the_scheduler_and_tasks_work_with_use_tz_false(any_db_env, tmp_path, procs, cli):
+    # openIMIS runs with USE_TZ=False: naive times in the database, aware ones in the triggers.
+    env = {**ticker_env(any_db_env, tmp_path), "USE_TZ": "false"}
+    migrate(env, tmp_path)
+    scheduler = procs("a", "scheduler", env=env)
+    wait_for(lambda: len(runs(env)) >= 2, 30, "two ticks with USE_TZ=false", [scheduler])
+    listed = cli("tasks", "--json", env=env)
+    assert listed.returncode == 0, listed.output
+    tick = {t["id"]: t for t in listed.json()["tasks"]}["ticker.tick"]
+    assert tick["next_run"] and tick["last_run"]["outcome"] == "succeeded", tick
+    table = cli("tasks", env=env)
+    assert table.returncode == 0, table.output
+    row = next(r for r in table.stdout.splitlines() if "ticker.tick" in r)
+    assert row.split()[-1] == "succeeded"
+    assert "offset-naive" not in scheduler.output + table.output

@@ -12,9 +12,9 @@ import copy
 
 import graphene
 from graphene.utils.str_converters import to_camel_case
-from graphql import validate_schema
 
 from ..errors import HostError
+from ..graphql_stack import schema_errors
 from ..host import get_host
 
 ROOTS = {"openimis_graphql_query": "Query", "openimis_graphql_mutation": "Mutation"}
@@ -179,9 +179,9 @@ def _schema(modules) -> graphene.Schema:
     mutation = _root("Mutation", part("openimis_graphql_mutation"))
     types = [t for kinds in part("openimis_graphql_types") for t in kinds]
     built = graphene.Schema(query=query, mutation=mutation, types=types or None)
-    errors = validate_schema(built.graphql_schema)
+    errors = schema_errors(built)
     if errors:
-        raise TypeError("; ".join(e.message for e in errors))
+        raise TypeError("; ".join(errors))
     return built
 
 

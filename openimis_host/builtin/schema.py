@@ -1,6 +1,7 @@
 """The built-in module's GraphQL fields: the host's version, and the login."""
 
 import graphene
+from django.conf import settings
 
 from .. import __version__
 from ..security.graphql import RevokeToken, TokenAuth
@@ -19,5 +20,6 @@ class HostQuery(graphene.ObjectType):
 class HostMutation(graphene.ObjectType):
     """Fields the host itself adds to the root Mutation."""
 
-    token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
-    revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")
+    if settings.HOST_TOKEN_AUTH:  # off when openIMIS's core brings the login (legacy/settings.py)
+        token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+        revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.utils.module_loading import import_string
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -56,14 +57,21 @@ def _bearer(request) -> str | None:
 def _authenticate(request):
     token = _bearer(request)
     if token is not None:
-        return _user(verify(token))
+        return _user_for(token)
     cookie = request.COOKIES.get(settings.JWT_COOKIE_NAME)
     if cookie:
         try:
-            return _user(verify(cookie))
+            return _user_for(cookie)
         except InvalidToken:
             return None
     return None
+
+
+def _user_for(token: str):
+    # JWT_USER_FOR_TOKEN: another issuer's tokens are the login (openIMIS's core: legacy/jwt.py).
+    if settings.JWT_USER_FOR_TOKEN:
+        return import_string(settings.JWT_USER_FOR_TOKEN)(token)
+    return _user(verify(token))
 
 
 def _user(claims: dict):

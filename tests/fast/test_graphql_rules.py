@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import graphene
 import pytest
-from graphql import parse, validate
 
 from openimis_host.graphql_limits import hide_suggestions, max_depth_rule
+from openimis_host.graphql_stack import parse, validate
 
 
 class Node(graphene.ObjectType):
@@ -18,7 +18,7 @@ class Query(graphene.ObjectType):
     root = graphene.Field(Node)
 
 
-SCHEMA = graphene.Schema(query=Query).graphql_schema
+SCHEMA = graphene.Schema(query=Query)
 
 
 def nested(depth: int) -> str:

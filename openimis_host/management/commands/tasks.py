@@ -2,6 +2,8 @@
 
 import json
 import sys
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
@@ -61,7 +63,8 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             runs = {}
             self.stderr.write(f"no run history ({exc}); run `openimis-host migrate`")
-        now = timezone.now()
+        # Aware even with USE_TZ=False: the triggers compute in real time zones.
+        now = datetime.now(dt_timezone.utc)
         rows = []
         for task in tasks.values():
             run = runs.get(task.id)
@@ -98,7 +101,11 @@ class Command(BaseCommand):
 
 
 def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+    if not moment:
+        return "-"
+    # With USE_TZ=False the run history holds naive local times, already in TIME_ZONE.
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime(
+        "%Y-%m-%d %H:%M:%S")
 
 
 def _iso(value):

@@ -1,0 +1,221 @@
+"""The GraphQL stack this process runs on, behind one small interface.
+
+The host runs on graphql-core 3 (graphene 3, the default) or on graphql-core 2
+(graphene 2.1.9 + graphene-django 2.16, what openIMIS's own modules are written
+for: ``pip install 'openimis-host[legacy]'``). One interpreter holds one of
+them. The host's GraphQL code (the view, the validation rules, the schema
+build) imports what differs between them from here and nothing from
+``graphql`` directly, so each difference is handled once:
+
+- ``parse`` (with graphql-core 3's ``max_tokens``), ``validate``, ``execute``,
+  ``operation_type``: the request path;
+- ``ValidationRule``: a base class taking graphql-core 3's visitor method names
+  (``enter_operation_definition``) and ``self.report_error`` on both stacks;
+- node classes under graphql-core 3's names (``FieldNode``...);
+- ``NoSchemaIntrospectionCustomRule`` (graphql-core 2 has none: defined here);
+- ``with_message``: a copy of an error with another message (the two
+  ``GraphQLError`` constructors take different positional arguments);
+- ``invalid_result``: a result graphene-django answers with 400;
+- ``graphql_schema`` / ``schema_errors``: the core schema of a graphene one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import graphql
+from graphql import GraphQLError, specified_rules
+
+#: "2" or "3": the major version of graphql-core in this interpreter.
+CORE_MAJOR = graphql.__version__.split(".", 1)[0]
+#: True on openIMIS's stack (graphql-core 2, graphene 2).
+LEGACY = CORE_MAJOR == "2"
+
+__all__ = [
+    "LEGACY", "CORE_MAJOR", "GraphQLError", "specified_rules", "parse", "validate", "execute",
+    "operation_type", "ValidationRule", "NoSchemaIntrospectionCustomRule", "FieldNode",
+    "FragmentDefinitionNode", "FragmentSpreadNode", "InlineFragmentNode",
+    "OperationDefinitionNode", "with_message", "invalid_result", "graphql_schema", "schema_errors",
+]
+
+if LEGACY:
+    def parse(source: str, max_tokens: int | None = None):
+        """The document of ``source``; more than ``max_tokens`` tokens is a GraphQLError.
+
+        graphql-core 2's parser has no token limit: its lexer counts them first, so a
+        huge query is refused before a document is built for it (graphql-core 3's
+        message, so that clients see one error on both stacks).
+        """
+        if max_tokens:
+            from graphql.language.lexer import Lexer, TokenKind
+            from graphql.language.source import Source
+
+            lexer, count = Lexer(Source(source)), 0
+            while lexer.next_token().kind != TokenKind.EOF:
+                count += 1
+                if count > max_tokens:
+                    raise GraphQLError(f"Document contains more than {max_tokens} tokens. "
+                                       "Parsing aborted.")
+        return graphql.parse(source)
+else:
+    parse = graphql.parse
+
+
+def _introspection_message(name: str) -> str:
+    # graphql-core 3's own wording, so that clients see one message on both stacks.
+    return ("GraphQL introspection has been disabled, but the requested query contained"
+            f" the field '{name}'.")
+
+
+if LEGACY:
+    from graphql.execution import ExecutionResult
+    from graphql.execution import execute as _execute
+    from graphql.language.ast import Field as FieldNode
+    from graphql.language.ast import FragmentDefinition as FragmentDefinitionNode
+    from graphql.language.ast import FragmentSpread as FragmentSpreadNode
+    from graphql.language.ast import InlineFragment as InlineFragmentNode
+    from graphql.language.ast import OperationDefinition as OperationDefinitionNode
+    from graphql.utils.get_operation_ast import get_operation_ast
+    from graphql.validation import validate as _validate
+    from graphql.validation.rules import NoFragmentCycles
+    from graphql.validation.rules.base import ValidationRule as _CoreRule
+
+    _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+    _SNAKE: dict[type, str] = {}  # node class -> "operation_definition"
+
+    def _snake(kind: type) -> str:
+        name = _SNAKE.get(kind)
+        if name is None:
+            name = _SNAKE[kind] = _CAMEL.sub("_", kind.__name__).lower()
+        return name
+
+    class _Context:
+        """graphql-core 3's ``ValidationContext`` attribute names over graphql-core 2's."""
+
+        def __init__(self, context):
+            self._context = context
+
+        document = property(lambda self: self._context.get_ast())
+        schema = property(lambda self: self._context.get_schema())
+
+        def __getattr__(self, name):
+            return getattr(self._context, name)
+
+    class ValidationRule(_CoreRule):
+        """graphql-core 2's rule base, dispatching to graphql-core 3's method names.
+
+        graphql-core 2 finds ``enter_OperationDefinition`` through a metaclass;
+        this looks up ``enter_operation_definition`` instead, so one rule class
+        body serves both stacks. ``self.context.document`` and ``.schema`` work too.
+        """
+
+        def __init__(self, context):
+            super().__init__(_Context(context))
+
+        def enter(self, node, key, parent, path, ancestors):
+            method = getattr(self, f"enter_{_snake(type(node))}", None)
+            return method(node, key, parent, path, ancestors) if method else None
+
+        def leave(self, node, key, parent, path, ancestors):
+            method = getattr(self, f"leave_{_snake(type(node))}", None)
+            return method(node, key, parent, path, ancestors) if method else None
+
+        def report_error(self, error: GraphQLError) -> None:
+            """Record a validation error (graphql-core 3's ``ValidationRule.report_error``)."""
+            # graphql-core 3 accepts one node where graphql-core 2 needs a list.
+            if error.nodes is not None and not isinstance(error.nodes, (list, tuple)):
+                error.nodes = [error.nodes]
+            self.context.report_error(error)
+
+    class NoSchemaIntrospectionCustomRule(ValidationRule):
+        """Refuses ``__schema`` and ``__type`` (not ``__typename``), as graphql-core 3's rule."""
+
+        def enter_field(self, node, *_args):
+            name = node.name.value
+            if name in ("__schema", "__type"):
+                self.report_error(GraphQLError(_introspection_message(name), [node]))
+
+    def validate(schema, document, rules=None, max_errors=None) -> list[GraphQLError]:
+        """Validation errors of ``document`` (graphql-core 2 has no ``max_errors``).
+
+        graphql-core 2's other rules recurse without end on a fragment that spreads
+        itself, so a document with a fragment cycle gets that error alone, first.
+        """
+        cycles = _validate(graphql_schema(schema), document, [NoFragmentCycles])
+        if cycles:
+            return cycles
+        errors = _validate(graphql_schema(schema), document, specified_rules if rules is None else rules)
+        return errors[:max_errors] if max_errors else errors
+
+    def execute(schema, document, **options):
+        """Run ``document``; graphql-core 2's synchronous executor returns the result itself."""
+        options.pop("execution_context_class", None)  # graphql-core 3 only
+        return _execute(graphql_schema(schema), document, **options)
+
+    def operation_type(document, operation_name: str | None) -> str | None:
+        """``"query"``, ``"mutation"`` or ``"subscription"``; None if no such operation."""
+        operation = get_operation_ast(document, operation_name)
+        return operation.operation if operation is not None else None
+
+    def with_message(error: GraphQLError, message: str, extensions: dict | None = None):
+        """A copy of ``error`` (same place in the query) saying ``message``."""
+        return GraphQLError(message, error.nodes, getattr(error, "stack", None), error.source,
+                            error.positions, error.locations, error.path,
+                            extensions if extensions is not None else error.extensions)
+
+    def invalid_result(errors: list) -> ExecutionResult:
+        """A result for a query that cannot run; graphene-django 2 answers it with 400."""
+        return ExecutionResult(errors=errors, invalid=True)
+
+    def graphql_schema(schema):
+        """The graphql-core schema of a graphene schema (graphene 2's is one itself)."""
+        return schema
+
+    def schema_errors(schema) -> list[str]:
+        """Problems with a built schema; graphql-core 2 raises them while building it."""
+        return []
+
+else:
+    from graphql import ExecutionResult, get_operation_ast
+    from graphql import execute as _execute
+    from graphql import validate as _validate
+    from graphql import validate_schema as _validate_schema
+    from graphql.language import (
+        FieldNode,
+        FragmentDefinitionNode,
+        FragmentSpreadNode,
+        InlineFragmentNode,
+        OperationDefinitionNode,
+    )
+    from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
+
+    def validate(schema, document, rules=None, max_errors=None) -> list[GraphQLError]:
+        """Validation errors of ``document``, at most ``max_errors``."""
+        return _validate(graphql_schema(schema), document, rules, max_errors)
+
+    def execute(schema, document, **options):
+        """Run ``document`` against ``schema``."""
+        return _execute(graphql_schema(schema), document, **options)
+
+    def operation_type(document, operation_name: str | None) -> str | None:
+        """``"query"``, ``"mutation"`` or ``"subscription"``; None if no such operation."""
+        operation = get_operation_ast(document, operation_name)
+        return operation.operation.value if operation is not None else None
+
+    def with_message(error: GraphQLError, message: str, extensions: dict | None = None):
+        """A copy of ``error`` (same place in the query) saying ``message``."""
+        return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
+                            error.original_error,
+                            extensions if extensions is not None else error.extensions)
+
+    def invalid_result(errors: list) -> ExecutionResult:
+        """A result for a query that cannot run; graphene-django 3 answers it with 400."""
+        return ExecutionResult(data=None, errors=errors)
+
+    def graphql_schema(schema):
+        """The graphql-core schema of a graphene schema."""
+        return schema.graphql_schema
+
+    def schema_errors(schema) -> list[str]:
+        """Problems with a built schema, as messages."""
+        return [e.message for e in _validate_schema(graphql_schema(schema))]

@@ -1,0 +1,142 @@
+"""The plugin object of one openIMIS module: openimis-be_py's by-name conventions as host hooks.
+
+openimis-be_py imports ``<name>.urls``, ``<name>.schema.Query``/``Mutation``/
+``bind_signals``, ``<name>.signals.bind_service_signals`` and
+``<name>.scheduled_tasks.schedule_tasks`` by name, and each module registers
+its DRF exception handler in ``openIMIS.ExceptionHandlerRegistry``. Here each
+of those becomes the matching hook, so the host's own assembly (conflict
+checks, mounts, handler per module, the host's scheduler) does the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from plugins_spec import hookimpl
+
+from . import needs
+
+log = logging.getLogger("openimis_host.legacy")
+
+
+#: What a module may have, as found in its files by the provider (``parts``).
+PARTS = ("urls", "query", "mutation", "exception_handler", "scheduled_tasks", "signals")
+
+
+def make_plugin(name: str, distribution: str, parts) -> LegacyPlugin:
+    """The plugin object for module ``name``, with the hooks for the ``parts`` it has.
+
+    A hook the module has nothing for is left out rather than returning None:
+    the host treats an implemented hook's result as a contribution to check.
+    """
+    bases = tuple(_MIXINS[p] for p in PARTS if p in parts and p in _MIXINS)
+    kind = type(f"LegacyPlugin_{name}", (*bases, LegacyPlugin), {"__doc__": LegacyPlugin.__doc__})
+    return kind(name, distribution, frozenset(parts))
+
+
+class LegacyPlugin:
+    """The hook implementations for the openIMIS module ``name`` (from ``distribution``)."""
+
+    def __init__(self, name: str, distribution: str, parts: frozenset = frozenset()):
+        self.name = name
+        self.distribution = distribution
+        self.parts = parts
+
+    def __repr__(self) -> str:
+        return f"<openIMIS module {self.name} ({self.distribution})>"
+
+    def submodule(self, part: str):
+        """``<name>.<part>``, imported (its own import errors are this module's failure)."""
+        return importlib.import_module(f"{self.name}.{part}")
+
+    @hookimpl
+    def openimis_django_apps(self):
+        """The module's app (core's through a wrapper that keeps its scheduler off),
+        after checking what it needs but does not declare."""
+        needs.check(self.name)
+        if self.name == "core":
+            # core imports django_apscheduler at start-up, records logins with axes, and its
+            # User clears django-graphql-jwt's refresh tokens (as openimis-be_py installs them).
+            return ["django_apscheduler", "axes", "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
+                    "openimis_host.legacy.apps.CoreConfig"]
+        return [self.name]
+
+    @hookimpl
+    def openimis_middleware(self):
+        """core: axes (lock-out after failed logins, and the request attributes core's tokenAuth
+        needs) and ``request.dataloaders``."""
+        if self.name != "core":
+            return []
+        return ["axes.middleware.AxesMiddleware", "core.middleware.DefaultAxesAttributesMiddleware",
+                "openimis_host.legacy.dataloaders.DataloaderMiddleware"]
+
+    @hookimpl
+    def openimis_scheduled_tasks(self):
+        """``<name>.scheduled_tasks.schedule_tasks(scheduler)`` and its ``SCHEDULER_JOBS`` entries,
+        as host tasks: the host's scheduler runs them, once per tick in the deployment."""
+        from .tasks import Recorder
+
+        recorder = Recorder(self.name)
+        if "scheduled_tasks" in self.parts:
+            schedule = getattr(self.submodule("scheduled_tasks"), "schedule_tasks", None)
+            if callable(schedule):
+                schedule(recorder)
+        # Each SCHEDULER_JOBS entry runs as a task of the module its method is in (a job of
+        # a module that failed goes with it); core takes those of no installed openIMIS module,
+        # so that they fail loudly rather than never run.
+        recorder.add_jobs_setting(owned=True)
+        if self.name == "core":
+            recorder.add_jobs_setting(owned=False)
+        return recorder.tasks
+
+    @hookimpl
+    def openimis_ready(self):
+        """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
+        for core, a clear error for a mutation sent without its CSRF token."""
+        if self.name == "core":
+            from .csrf import install
+
+            install()
+        if "query" in self.parts or "mutation" in self.parts:
+            bind = getattr(self.submodule("schema"), "bind_signals", None)
+            if callable(bind):
+                bind()
+        if "signals" in self.parts:
+            bind = getattr(self.submodule("signals"), "bind_service_signals", None)
+            if callable(bind):
+                bind()
+
+
+class _Urls:
+    @hookimpl
+    def openimis_urlpatterns(self):
+        """``<name>.urls.urlpatterns``, mounted at ``<SITE_ROOT><name>/`` as openimis-be_py does."""
+        return list(getattr(self.submodule("urls"), "urlpatterns", []))
+
+
+class _Query:
+    @hookimpl
+    def openimis_graphql_query(self):
+        """``<name>.schema.Query``."""
+        return self.submodule("schema").Query
+
+
+class _Mutation:
+    @hookimpl
+    def openimis_graphql_mutation(self):
+        """``<name>.schema.Mutation``."""
+        return self.submodule("schema").Mutation
+
+
+class _ExceptionHandler:
+    @hookimpl
+    def openimis_exception_handler(self):
+        """The handler the module registered in ``openIMIS.ExceptionHandlerRegistry`` in ready()."""
+        from openIMIS.ExceptionHandlerRegistry import ExceptionHandlerRegistry
+
+        return ExceptionHandlerRegistry.get_exception_handler(self.name)
+
+
+_MIXINS = {"urls": _Urls, "query": _Query, "mutation": _Mutation,
+           "exception_handler": _ExceptionHandler}

@@ -1,0 +1,131 @@
+"""The module provider for ``openimis-be-*`` distributions (entry point ``openimis.module_providers``).
+
+Each installed ``openimis-be-*`` distribution becomes one module, named after
+its top-level package (``openimis-be-claim`` -> ``claim``), with its real
+distribution name and version. Runs before Django setup: it reads
+installed metadata only and imports none of the modules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from importlib import metadata
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from plugins_spec import ProvidedModule
+
+from .order import order
+from .plugin import make_plugin
+
+log = logging.getLogger("openimis_host.legacy")
+
+#: Distributions this provider turns into modules.
+PREFIX = "openimis-be-"
+
+
+def provide() -> list[ProvidedModule]:
+    """One record per installed ``openimis-be-*`` distribution, in the order they must load.
+
+    Each record's ``after`` names every module before it, so the host keeps
+    exactly this order. Requirements set aside to break a cycle are logged
+    once, at INFO.
+    """
+    found = installed()
+    by_dist = {canonicalize_name(m.distribution): name for name, m in found.items()}
+    requires = {name: {by_dist[r] for r in m.requires if r in by_dist} for name, m in found.items()}
+    result = order(requires)
+    if result.ignored:
+        log.info("openIMIS modules: %s (cycles in their Requires-Dist, broken by openIMIS's "
+                 "standard order)", "; ".join(f"'{m}' loads before '{r}', which it requires"
+                                              for m, r in result.ignored))
+    records = []
+    for i, name in enumerate(result.names):
+        m = found[name]
+        records.append(ProvidedModule(name=name, plugin=make_plugin(name, m.distribution, m.parts),
+                                      distribution=m.distribution, version=m.version,
+                                      after=tuple(result.names[:i])))
+    return records
+
+
+@dataclass(frozen=True)
+class Installed:
+    """An installed openIMIS module as its metadata shows it."""
+
+    distribution: str
+    version: str
+    requires: frozenset[str]  # canonical distribution names (Requires-Dist)
+    parts: frozenset[str]  # what openimis-be_py would find in it: see plugin.PARTS
+
+
+def installed() -> dict[str, Installed]:
+    """Module name -> :class:`Installed`, for each installed ``openimis-be-*`` distribution
+    (the first one on sys.path wins, as for imports)."""
+    found: dict[str, Installed] = {}
+    seen: set[str] = set()
+    for dist in metadata.distributions():
+        meta = dist.metadata
+        name = meta["Name"] or ""
+        canonical = canonicalize_name(name)
+        if not canonical.startswith(PREFIX) or canonical in seen:
+            continue
+        seen.add(canonical)
+        module = top_level(dist, canonical)
+        if module not in found:
+            found[module] = Installed(name, meta["Version"], _requires(meta.get_all("Requires-Dist")),
+                                      parts(dist, module))
+    return found
+
+
+def parts(dist: metadata.Distribution, module: str) -> frozenset[str]:
+    """What the package has of what openimis-be_py looks up by name, from its installed files.
+
+    Only the files are read, nothing imported: this runs before Django setup.
+    """
+    files = {str(f).replace("\\", "/"): f for f in dist.files or ()}
+    found = {part for part, path in (("urls", "urls.py"), ("scheduled_tasks", "scheduled_tasks.py"),
+                                     ("signals", "signals.py")) if f"{module}/{path}" in files}
+    schema = _text(dist, files.get(f"{module}/schema.py"))
+    found |= {part for part, cls in (("query", "Query"), ("mutation", "Mutation"))
+              if re.search(rf"^(class {cls}\b|{cls}\s*=)", schema, re.MULTILINE)}
+    if "register_exception_handler" in _text(dist, files.get(f"{module}/apps.py")):
+        found.add("exception_handler")
+    return frozenset(found)
+
+
+def _text(dist: metadata.Distribution, path) -> str:
+    if path is None:
+        return ""
+    try:
+        return dist.locate_file(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def top_level(dist: metadata.Distribution, canonical: str) -> str:
+    """The distribution's import package: its top_level.txt, else its files, else its name."""
+    text = dist.read_text("top_level.txt") or ""
+    names = [n.strip() for n in text.splitlines() if n.strip() and n.strip() != "tests"]
+    if not names:
+        names = sorted({f.parts[0] for f in dist.files or ()
+                        if len(f.parts) > 1 and f.parts[1] == "__init__.py"} - {"tests"})
+    if len(names) == 1:
+        return names[0]
+    # Several (or no) packages: the one named like the distribution, as openIMIS names them.
+    guess = canonical[len(PREFIX):].replace("-", "_")
+    return guess if guess in names or not names else names[0]
+
+
+def _requires(lines: list[str] | None) -> frozenset[str]:
+    out = set()
+    for line in lines or ():
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue  # pip would not have installed it; the host's own checks name such lines
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            out.add(canonicalize_name(req.name))
+    return frozenset(out)

@@ -1,0 +1,116 @@
+"""The settings openIMIS modules read, derived by the host when they are installed.
+
+openIMIS modules read settings that openimis-be_py defines (``SITE_ROOT()``
+called as a function, ROW_SECURITY, PASSWORD_*, the ``location`` and
+``coverage`` caches...). Where a setting is the host's to decide
+(AUTH_USER_MODEL, what SCHEDULER_AUTOSTART means), the host's code decides it
+here, when core is installed, never a module's defaults. Each value an
+operator may change is read from the environment through the host's
+:class:`~openimis_host.env.Environment` (README: environment variables).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib import metadata
+
+
+class SiteRoot(str):
+    """SITE_ROOT as the host keeps it (``"api/"``), also callable as openIMIS calls it:
+    ``settings.SITE_ROOT()``."""
+
+    def __call__(self) -> str:
+        return str(self)
+
+
+def installed(distribution: str = "openimis-be-core") -> bool:
+    """Whether ``distribution`` is installed (metadata only: nothing is imported)."""
+    try:
+        metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def graphql_jwt(current: dict) -> dict:
+    """django-graphql-jwt's settings for core's tokenAuth, with the host's algorithm, keys,
+    lifetime and cookie; expiry always verified (django-graphql-jwt's default is not to)."""
+    algorithm = current["JWT_ALGORITHM"]
+    keys = ({"JWT_SECRET_KEY": current["JWT_SIGNING_KEY"]} if algorithm.startswith("HS") else
+            {"JWT_PRIVATE_KEY": current["JWT_SIGNING_KEY"], "JWT_PUBLIC_KEY": current["JWT_VERIFYING_KEY"],
+             "JWT_SECRET_KEY": None})
+    return {
+        "JWT_ALGORITHM": algorithm,
+        **keys,
+        "JWT_VERIFY": True,
+        "JWT_VERIFY_EXPIRATION": True,
+        "JWT_EXPIRATION_DELTA": timedelta(seconds=current["JWT_EXPIRATION"]),
+        "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=30),
+        "JWT_AUTH_HEADER_PREFIX": "Bearer",
+        "JWT_COOKIE_NAME": current["JWT_COOKIE_NAME"],
+        "JWT_COOKIE_SECURE": current["JWT_COOKIE_SECURE"],
+        "JWT_COOKIE_SAMESITE": current["JWT_COOKIE_SAMESITE"],
+        # core's: tokens signed with the user's own key when it has one.
+        "JWT_ENCODE_HANDLER": "core.jwt.jwt_encode_user_key",
+        "JWT_DECODE_HANDLER": "core.jwt.jwt_decode_user_key",
+        "JWT_ALLOW_ANY_CLASSES": [
+            "graphql_jwt.mutations.ObtainJSONWebToken", "graphql_jwt.mutations.Verify",
+            "graphql_jwt.mutations.Refresh", "graphql_jwt.mutations.Revoke",
+            "core.schema.ResetPasswordMutation", "core.schema.SetPasswordMutation",
+        ],
+    }
+
+
+def derive(env, current: dict) -> dict:
+    """The settings to add when openIMIS's core is installed; ``current`` is the host's so far."""
+    from .provider import installed as installed_modules
+
+    # new: tables from the models (their migrations need openIMIS's SQL schema);
+    # existing: a database made by openIMIS's scripts, where their real migrations run.
+    database = env.choice("OPENIMIS_DATABASE", "new", ("new", "existing"))
+    syncdb = database == "new"
+    engine = current["DATABASES"]["default"]["ENGINE"]
+    mode = current["MODE"]
+    caches = dict(current["CACHES"])
+    for alias, prefix in (("location", "loc"), ("coverage", "cov")):
+        # Used by location's and policy's models at import time, like openimis-be_py's.
+        caches.setdefault(alias, {**caches["default"], "KEY_PREFIX": prefix})
+    scheduler_jobs = [
+        # openimis-be_py's one default job; it belongs to policy.
+        {"method": "policy.tasks.get_policies_for_renewal", "args": ["cron"],
+         "kwargs": {"id": "openimis_renewal_batch", "hour": 8, "minute": 30}},
+    ] if installed("openimis-be-policy") else []
+    return {
+        "SITE_ROOT": SiteRoot(current["SITE_ROOT"]),
+        "SITE_URL": SiteRoot(current["SITE_URL"].rstrip("/")),
+        "AUTH_USER_MODEL": "core.User",
+        "HOST_TOKEN_AUTH": False,  # core's tokenAuth is the login
+        "JWT_USER_FOR_TOKEN": "openimis_host.legacy.jwt.user_for_token",
+        "GRAPHQL_JWT": graphql_jwt(current),
+        "ROW_SECURITY": env.bool("ROW_SECURITY", True),
+        "MSSQL": "mssql" in engine or "sql_server" in engine,
+        "IS_TESTING": False,
+        "PASSWORD_MIN_LENGTH": env.int("PASSWORD_MIN_LENGTH", 8, minimum=0),
+        "PASSWORD_UPPERCASE": env.int("PASSWORD_UPPERCASE", 1, minimum=0),
+        "PASSWORD_LOWERCASE": env.int("PASSWORD_LOWERCASE", 1, minimum=0),
+        "PASSWORD_DIGITS": env.int("PASSWORD_DIGITS", 1, minimum=0),
+        "PASSWORD_SYMBOLS": env.int("PASSWORD_SYMBOLS", 1, minimum=0),
+        "CACHE_OBJECT_DEFAULT": env.bool("CACHE_OBJECT_DEFAULT", True),
+        "CACHE_OBJECT_TTL": env.int("CACHE_OBJECT_TTL", 3600, minimum=0) or None,
+        "CACHES": caches,
+        # core.scheduler builds (never starts) an APScheduler from this at import time.
+        "SCHEDULER_CONFIG": {
+            "apscheduler.jobstores.default": {"class": "django_apscheduler.jobstores:DjangoJobStore"},
+            "apscheduler.executors.processpool": {"type": "threadpool"},
+        },
+        "SCHEDULER_JOBS": env.json("SCHEDULER_JOBS", scheduler_jobs),
+        "SCHEDULER_CUSTOM": [],
+        "AXES_ENABLED": mode == "PROD",
+        "AXES_FAILURE_LIMIT": env.int("LOGIN_LOCKOUT_FAILURE_LIMIT", 5, minimum=1),
+        "AXES_COOLOFF_TIME": timedelta(minutes=env.int("LOGIN_LOCKOUT_COOLOFF_TIME", 5, minimum=0)),
+        "USER_AGENT_CSRF_BYPASS": env.list("USER_AGENT_CSRF_BYPASS", []),
+        "OPENIMIS_DATABASE": database,
+        "LEGACY_SYNCDB": syncdb,  # read by the migrate command
+        "MIGRATION_MODULES": {**current.get("MIGRATION_MODULES", {}),
+                              **dict.fromkeys(installed_modules() if syncdb else (), None)},
+    }

@@ -1,0 +1,228 @@
+"""openIMIS's own modules (pinned wheels from PyPI) served by the host: real gunicorn, SQLite and PostgreSQL.
+
+Runs on the legacy stack only (graphene 2: ``pip install '.[legacy]'``); scripts/test runs
+it in .venv-test-legacy, with the wheels of tests/legacy-requirements.txt in the directory
+OPENIMIS_LEGACY_MODULES names (kept off the venv's site-packages, so that the rest of the
+suite on that venv sees no openIMIS module).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import REPO, build_dist, with_dists
+from production_support import prod
+
+from openimis_host.graphql_stack import LEGACY
+
+MODULES_DIR = os.environ.get("OPENIMIS_LEGACY_MODULES")
+
+pytestmark = pytest.mark.skipif(
+    not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "
+                       "legacy venv (.venv-test-legacy, pip install '.[test,legacy]')")
+
+
+@pytest.fixture
+def legacy_env(any_db_env):
+    """A host with openIMIS's core, location, medical and medical_pricelist, under SITE_ROOT=api."""
+    if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
+        pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
+                    "tests/legacy-requirements.txt (scripts/test installs them)")
+    return {**any_db_env, "PYTHONPATH": MODULES_DIR,
+            "OPENIMIS_MODULES": "core,location,medical,medical_pricelist",
+            "SITE_ROOT": "api", "MODE": "DEV"}
+
+
+class Client:
+    """A browser-like client: keeps cookies (core keeps its CSRF token in the session)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.headers: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Content-Type": "application/json", **self.headers, **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=60) as resp:
+                return resp.status, _body(resp.read())
+        except urllib.error.HTTPError as err:
+            return err.code, _body(err.read())
+
+    def graphql(self, query: str, variables=None, **kw):
+        return self.request("POST", "/api/graphql", {"query": query, "variables": variables or {}},
+                            **kw)
+
+
+def _body(raw: bytes):
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode(errors="replace")  # not JSON: the test's assertion shows it
+
+
+def modules_json(result) -> list[dict]:
+    """``modules --json`` output; location's ready() prints its configuration to stdout first."""
+    return json.loads(result.stdout[result.stdout.index("\n{") + 1:])["modules"]
+
+
+def create_admin(cli, env):
+    script = ("from core.test_helpers import create_test_interactive_user; "
+              "create_test_interactive_user(username='Admin', password='admin123', "
+              "custom_props={'language': 'en'})")
+    result = cli("shell", "-c", script, env=env, timeout=300)
+    assert result.returncode == 0, result.output
+
+
+# parent goes through request.dataloaders (location's LocationLoader; legacy/dataloaders.py).
+LOCATIONS = "{ locations(type: \"R\") { edges { node { uuid code name type parent { code } } } } }"
+
+
+def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn):
+    migrated = cli("migrate", env=legacy_env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    assert "auth's tables first" in migrated.stdout
+    create_admin(cli, legacy_env)
+    server = gunicorn(legacy_env, workers=1)
+    anonymous = Client(server.url)
+    browser = Client(server.url)
+
+    # Anonymous: refused by location's own permission check.
+    status, body = anonymous.graphql(LOCATIONS)
+    assert status == 200 and body["data"]["locations"] is None, body
+    assert body["errors"], body
+
+    # A wrong password: core's own answer, not an internal error.
+    status, body = anonymous.graphql(
+        'mutation { tokenAuth(username: "Admin", password: "wrong") { token } }')
+    assert body["data"]["tokenAuth"] is None, body
+    assert "internal server error" not in json.dumps(body) and body["errors"], body
+
+    # core's tokenAuth is the login (the host's own steps aside).
+    status, body = browser.graphql(
+        'mutation { tokenAuth(username: "Admin", password: "admin123") { token } }')
+    assert status == 200 and "errors" not in body, body
+    token = body["data"]["tokenAuth"]["token"]
+    browser.headers["Authorization"] = f"Bearer {token}"
+    status, body = browser.graphql("mutation { getCsrfToken { csrfToken } }")
+    assert status == 200 and "errors" not in body, body
+    csrf_token = body["data"]["getCsrfToken"]["csrfToken"]
+    browser.headers["X-CSRFToken"] = csrf_token
+
+    # A mutation without the CSRF token: a clear error, not an internal one.
+    status, body = browser.graphql(
+        'mutation { createLocation(input: {code: "R8", name: "No token", type: "R"}) '
+        '{ clientMutationId } }', headers={"X-CSRFToken": ""})
+    assert body["errors"][0]["message"].startswith("CSRF token missing"), body
+    browser.headers.pop("X-CSRFToken")
+    status, body = browser.graphql(
+        'mutation { createLocation(input: {code: "R8", name: "No token", type: "R"}) '
+        '{ clientMutationId } }')
+    assert body["errors"][0]["message"].startswith("CSRF token missing: call the getCsrfToken"), body
+    browser.headers["X-CSRFToken"] = csrf_token
+
+    # createLocation: its mutationLog reaches status 2 (MODE=DEV runs it synchronously).
+    mutation_id = str(uuid.uuid4())
+    status, body = browser.graphql(
+        "mutation($id: String) { createLocation(input: {clientMutationId: $id, code: \"R9\", "
+        "name: \"Host Region\", type: \"R\"}) { clientMutationId internalId } }", {"id": mutation_id})
+    assert status == 200 and "errors" not in body, body
+    status, body = browser.graphql(
+        "query($id: String) { mutationLogs(clientMutationId: $id) "
+        "{ edges { node { status error } } } }", {"id": mutation_id})
+    assert status == 200 and "errors" not in body, body
+    assert [e["node"]["status"] for e in body["data"]["mutationLogs"]["edges"]] == [2], body
+
+    # Read back through locations and locationsAll.
+    status, body = browser.graphql(LOCATIONS)
+    assert status == 200 and "errors" not in body, body
+    assert [(e["node"]["code"], e["node"]["name"], e["node"]["parent"])
+            for e in body["data"]["locations"]["edges"]] == [("R9", "Host Region", None)]
+    status, body = browser.graphql('{ locationsAll(type: "R") { edges { node { code } } } }')
+    assert status == 200 and "errors" not in body, body
+    assert [e["node"]["code"] for e in body["data"]["locationsAll"]["edges"]] == ["R9"]
+
+    # REST under SITE_ROOT, with the Bearer token alone (no session cookie, no CSRF header).
+    rest = Client(server.url)
+    status, body = rest.request("GET", "/api/core/users/", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    assert "Admin" in json.dumps(body)
+    status, body = rest.request("GET", "/api/core/users/")
+    assert status == 401, body
+
+
+def test_each_openimis_distribution_is_a_module_in_the_standard_order(legacy_env, cli):
+    listed = cli("modules", "--json", env=legacy_env, timeout=300)
+    assert listed.returncode == 0, listed.output
+    modules = modules_json(listed)
+    rows = [(m["name"], m["distribution"], m["status"]) for m in modules
+            if m["distribution"].startswith("openimis-be-")]
+    assert rows == [("core", "openimis-be-core", "loaded"), ("location", "openimis-be-location", "loaded"),
+                    ("medical", "openimis-be-medical", "loaded"),
+                    ("medical_pricelist", "openimis-be-medical_pricelist", "loaded")]
+    pinned = dict(line.split("==") for line in (REPO / "tests" / "legacy-requirements.txt")
+                  .read_text().splitlines() if "==" in line)
+    versions = {m["distribution"]: m["version"] for m in modules}
+    assert {d: versions[d] for d in pinned} == pinned
+    core = next(m for m in modules if m["name"] == "core")
+    assert "tokenAuth" in core["contributions"]["graphql_mutation"]  # core's login, not the host's
+
+
+def test_a_missing_undeclared_dependency_fails_that_module_naming_what_to_install(legacy_env, cli):
+    # policy imports contribution_plan without declaring it; here it is not installed.
+    policy = build_dist("openimis-be-policy", "0.1", {"policy/__init__.py": "",
+                                                       "policy/apps.py": "MODULE_NAME = 'policy'\n"})
+    env = {**with_dists(legacy_env, policy), "OPENIMIS_MODULE_ERRORS": "skip",
+           "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,policy"}
+    modules = modules_json(cli("modules", "--json", env=env, timeout=300))
+    status = {m["name"]: (m["status"], m["distribution"], m["version"]) for m in modules}
+    assert status["policy"] == ("failed", "openimis-be-policy", "0.1")
+    error = next(m["error"] for m in modules if m["name"] == "policy")
+    assert ("it needs openimis-be-contribution-plan, which is not installed (not declared by the "
+            "module): pip install openimis-be-contribution-plan") in error
+    assert {status[n][0] for n in ("core", "location", "medical", "medical_pricelist")} == {"loaded"}
+
+
+def test_a_wrong_password_in_prod_gets_cores_error_and_is_recorded_for_lock_out(legacy_env, cli, gunicorn):
+    env = prod({**legacy_env, "LOGIN_LOCKOUT_FAILURE_LIMIT": "3"})
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    create_admin(cli, env)
+    server = gunicorn(env, workers=1)
+    client = Client(server.url)
+    login = 'mutation { tokenAuth(username: "Admin", password: "%s") { token } }'
+    status, body = client.graphql(login % "wrong")
+    assert status == 200 and body["data"]["tokenAuth"] is None, body
+    assert [e["message"] for e in body["errors"]] == ["INCORRECT_CREDENTIALS"], body
+    assert client.graphql(login % "wrong")[1]["errors"][0]["message"] == "INCORRECT_CREDENTIALS"
+    status, body = client.graphql(login % "wrong")  # the third: django-axes locks the account
+    assert status == 429 and "Account locked" in body, (status, body)
+    # Locked out: even the right password is refused, with core's message.
+    status, body = client.graphql(login % "admin123")
+    assert body["data"]["tokenAuth"] is None, (status, body)
+    assert body["errors"][0]["message"].startswith("Too many failed attempts"), body
+
+
+def test_tuple_parameters_are_sql_lists_under_psycopg3_as_under_psycopg2():
+    # openIMIS's location.0019 runs "viewname IN %s" with a tuple on an existing database.
+    code = ("import psycopg; from openimis_host.legacy import psycopg_tuples; psycopg_tuples.install(); "
+            "conn = psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres'); "
+            "cur = psycopg.ClientCursor(conn); "
+            "cur.execute('SELECT x FROM (VALUES (1), (2), (3)) AS t(x) WHERE x IN %s ORDER BY x', "
+            "((1, 3),)); "
+            "print(cur.fetchall())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[(1,), (3,)]"
