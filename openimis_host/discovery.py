@@ -345,5 +345,12 @@ def _take_impls(host: Host) -> None:
                           "order",
                           "remove the option; to run after another module, require its distribution "
                           "(Requires-Dist)")
+            elif hook in module.impls:
+                # Two functions of one plugin for one hook (via specname): which one would
+                # count is an accident of attribute order; say so instead.
+                host.fail(module, "openimis.E006",
+                          f"it implements {hook} twice ({module.impls[hook].function.__name__} and "
+                          f"{impl.function.__name__})",
+                          "keep one implementation of each hook per module")
             else:
                 module.impls[hook] = impl

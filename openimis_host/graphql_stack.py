@@ -7,7 +7,8 @@ them. The host's GraphQL code (the view, the validation rules, the schema
 build) imports what differs between them from here and nothing from
 ``graphql`` directly, so each difference is handled once:
 
-- ``parse``, ``validate``, ``execute``, ``operation_type``: the request path;
+- ``parse`` (with graphql-core 3's ``max_tokens``), ``validate``, ``execute``,
+  ``operation_type``: the request path;
 - ``ValidationRule``: a base class taking graphql-core 3's visitor method names
   (``enter_operation_definition``) and ``self.report_error`` on both stacks;
 - node classes under graphql-core 3's names (``FieldNode``...);
@@ -37,7 +38,27 @@ __all__ = [
     "OperationDefinitionNode", "with_message", "invalid_result", "graphql_schema", "schema_errors",
 ]
 
-parse = graphql.parse
+if LEGACY:
+    def parse(source: str, max_tokens: int | None = None):
+        """The document of ``source``; more than ``max_tokens`` tokens is a GraphQLError.
+
+        graphql-core 2's parser has no token limit: its lexer counts them first, so a
+        huge query is refused before a document is built for it (graphql-core 3's
+        message, so that clients see one error on both stacks).
+        """
+        if max_tokens:
+            from graphql.language.lexer import Lexer, TokenKind
+            from graphql.language.source import Source
+
+            lexer, count = Lexer(Source(source)), 0
+            while lexer.next_token().kind != TokenKind.EOF:
+                count += 1
+                if count > max_tokens:
+                    raise GraphQLError(f"Document contains more than {max_tokens} tokens. "
+                                       "Parsing aborted.")
+        return graphql.parse(source)
+else:
+    parse = graphql.parse
 
 
 def _introspection_message(name: str) -> str:

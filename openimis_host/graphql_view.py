@@ -1,7 +1,8 @@
 """The GraphQL endpoint: graphene-django's view, hardened for bad input, with a document cache.
 
 Bad input gets a 4xx JSON error in the GraphQL shape, never a traceback: a
-POST with a content type other than JSON, GraphQL or a form (415); a body over
+POST with a content type other than JSON, GraphQL or a form (415); a form POST
+without Django's CSRF token (403, security/graphql_csrf.py); a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE (413); malformed JSON, a query that is not a
 string, variables that are not an object, an unparsable or invalid query, a
 query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
@@ -14,7 +15,8 @@ or PermissionDenied, or a DRF APIException.
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
-query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE``) and only executes.
+query string (up to ``GRAPHQL_DOCUMENT_CACHE_SIZE`` of them, their text adding up to
+at most ``GRAPHQL_DOCUMENT_CACHE_BYTES``: see document_cache.py) and only executes.
 Validation depends on the query text, the schema and the validation rules, all
 fixed for the life of the process, so a cached result is always the one
 validation would give.
@@ -23,7 +25,6 @@ validation would give.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -36,6 +37,7 @@ from graphene_django.views import GraphQLView, HttpError
 from rest_framework.exceptions import APIException
 
 from . import graphql_limits, outage
+from .document_cache import DocumentCache
 from .graphql_stack import (
     GraphQLError,
     execute,
@@ -46,15 +48,13 @@ from .graphql_stack import (
     with_message,
 )
 from .json_errors import error_response, too_large
+from .security import graphql_csrf
 
 log = logging.getLogger("openimis_host.graphql")
 
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
                       "application/x-www-form-urlencoded", "multipart/form-data")
-#: Longer query strings are parsed every time rather than cached, so the cache
-#: cannot be filled with a thousand near-10 MB queries.
-CACHEABLE_QUERY_LENGTH = 64 * 1024
 #: Exceptions whose message is written for the client.
 CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied,
                  APIException)  # DRF's, e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS")
@@ -79,26 +79,27 @@ class HostGraphQLView(GraphQLView):
 
         def parse_and_validate(query: str):
             try:
-                document = parse(query)
+                # The token limit stops the parser itself: the cost limits below only run
+                # on a parsed document, and a 10 MB query would take seconds and hundreds
+                # of megabytes to parse.
+                document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS or None)
             except GraphQLError as error:
-                return None, [error]
+                return None, [graphql_limits.coded_syntax_error(error)]
             except RecursionError:
                 return None, [GraphQLError("the query is nested too deeply to parse")]
+            # Before the standard rules, some of which are quadratic in the fields.
+            errors = graphql_limits.cost_errors(document)
+            if errors:
+                return document, errors
             errors = validate(schema, document, rules,
                               getattr(graphene_settings, "MAX_VALIDATION_ERRORS", None))
             if errors and not settings.GRAPHQL_INTROSPECTION:
                 errors = graphql_limits.hide_suggestions(errors)
             return document, errors
 
-        size = settings.GRAPHQL_DOCUMENT_CACHE_SIZE
-        cached = lru_cache(maxsize=size)(parse_and_validate) if size else parse_and_validate
-
-        def documents(query: str):
-            if len(query) > CACHEABLE_QUERY_LENGTH:
-                return parse_and_validate(query)
-            return cached(query)
-
-        view_class = type(cls.__name__, (cls,), {"documents": staticmethod(documents)})
+        cache = DocumentCache(parse_and_validate, settings.GRAPHQL_DOCUMENT_CACHE_SIZE,
+                              settings.GRAPHQL_DOCUMENT_CACHE_BYTES)
+        view_class = type(cls.__name__, (cls,), {"documents": staticmethod(cache.get)})
         return view_class.as_view(schema=schema, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):
@@ -116,13 +117,19 @@ class HostGraphQLView(GraphQLView):
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return too_large(request)  # without reading the body
         try:
+            if request.method == "POST":
+                refused = graphql_csrf.refusal(request, self.get_content_type(request))
+                if refused is not None:
+                    return refused
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
         except outage.GraphQLOutage as exc:  # raised below: 503, one log line
             return outage.handle(request, exc.failure)
-        token = getattr(request, "openimis_jwt_cookie", None)  # set by the tokenAuth mutation
-        if token is not None:
+        token = getattr(request, "openimis_jwt_cookie", None)  # set by tokenAuth, "" by revokeToken
+        if token == "":
+            response.delete_cookie(settings.JWT_COOKIE_NAME, samesite=settings.JWT_COOKIE_SAMESITE)
+        elif token is not None:
             response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
                                 secure=settings.JWT_COOKIE_SECURE, httponly=True,
                                 samesite=settings.JWT_COOKIE_SAMESITE)
@@ -137,6 +144,17 @@ class HostGraphQLView(GraphQLView):
             "graphiqlInputValueDeprecation": bool(data.get("graphiql_input_value_deprecation")),
         }
         return super().render_graphiql(request, **data)
+
+    def parse_body(self, request):
+        # graphene-django decodes an application/graphql body without a guard, and
+        # json.loads raises RecursionError on JSON nested a few thousand deep: both
+        # would be 500s.
+        try:
+            return super().parse_body(request)
+        except UnicodeDecodeError:
+            raise _bad_request("the request body is not valid UTF-8") from None
+        except RecursionError:
+            raise _bad_request("the JSON body is nested too deeply") from None
 
     @staticmethod
     def get_graphql_params(request, data):

@@ -35,3 +35,21 @@ class SchedulerLease(models.Model):
 
     def __str__(self):
         return f"{self.name} held by {self.holder or 'nobody'} until {self.expires}"
+
+
+class TokenVersion(models.Model):
+    """How many times a user's tokens were revoked; a token carries a claim derived from it.
+
+    No row means version 0. ``user_pk`` is the user's primary key as text, not a
+    foreign key, so the table does not depend on which user model is installed.
+    """
+
+    user_pk = models.CharField(max_length=64, primary_key=True)
+    version = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"user {self.user_pk}: tokens version {self.version}"
+
+
+# Binds revocation to Django's logout signal (admin and session logouts).
+from .security import revocation  # noqa: E402, F401

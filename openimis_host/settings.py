@@ -6,6 +6,7 @@ discovered at the end, and their apps, middleware and setting defaults folded in
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -196,8 +197,30 @@ JWT_USER_FOR_TOKEN = None
 REMOTE_USER_AUTHENTICATION = env.bool("REMOTE_USER_AUTHENTICATION", False)
 # The request.META key a trusted proxy fills in; HTTP_REMOTE_USER is its "Remote-User" header.
 REMOTE_USER_HEADER_NAME = env.str("REMOTE_USER_HEADER_NAME", "HTTP_REMOTE_USER")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+# django-axes first: it refuses every login (admin, tokenAuth, a module's authenticate())
+# while the user name or the client is locked out (security/lockout.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"] + (
     ["django.contrib.auth.backends.RemoteUserBackend"] if REMOTE_USER_AUTHENTICATION else [])
+
+# --- failed logins: django-axes (security/lockout.py) -------------------------------
+AXES_ENABLED = env.bool("AXES_ENABLED", True)
+# After this many failed logins, a user name is locked (whatever the client), and so is
+# a client (whatever the user names), for AXES_COOLOFF_TIME minutes; 0: until
+# `openimis-host axes_reset`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
+_cooloff = env.int("AXES_COOLOFF_TIME", 15, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The database: one count for every gunicorn worker and every server (needs migrate).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Where the client address is read: REMOTE_ADDR, which a client cannot forge. Behind a
+# proxy every client has the proxy's address: set HTTP_X_FORWARDED_FOR,REMOTE_ADDR only
+# if that proxy overwrites X-Forwarded-For and is the only way in.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_ORDER",
+                                                   ["REMOTE_ADDR"]))
+AXES_LOCKOUT_CALLABLE = "openimis_host.security.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 WSGI_APPLICATION = "openimis_host.wsgi.application"
 # openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
 # follows whether openIMIS's core is installed (section "openIMIS modules" below).
@@ -278,6 +301,8 @@ LOGGING = {
     "loggers": {
         # The scheduler logs each run itself; APScheduler's own INFO lines would repeat it.
         "apscheduler": {"level": "WARNING"},
+        # django-axes: its lockouts are WARNINGs; every failed login would be an INFO line.
+        "axes": {"level": "WARNING"},
         # graphql-core 2 (the legacy stack) logs every resolver error with its traceback,
         # even those meant for the client; the GraphQL view logs the unexpected ones itself.
         "graphql.execution.utils": {"level": "CRITICAL"},
@@ -321,13 +346,17 @@ HOST_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "graphene_django",
+    "axes",
 ]
 MIDDLEWARE = [
     # The header middleware come first so that every response has the headers,
-    # including the errors answered by the middleware below them.
-    "django.middleware.security.SecurityMiddleware",
+    # including the errors answered by the middleware below them; and outside
+    # SecurityMiddleware, whose HTTP -> HTTPS redirect skips everything below it.
+    # (gunicorn's own error pages, e.g. a malformed request line, never reach
+    # Django: only a proxy in front can add headers to those.)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
+    "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, with the headers above and before any session or auth work.
     "openimis_host.staticfiles.StaticFilesMiddleware",
     # A view that failed because the database is unreachable: 503, one log line.
@@ -346,6 +375,8 @@ MIDDLEWARE = [
     *(["openimis_host.security.remote_user.RemoteUserMiddleware"]
       if REMOTE_USER_AUTHENTICATION else []),
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a locked-out login into the lockout answer (security/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -360,6 +391,12 @@ REST_FRAMEWORK = {
     # Chooses the handler of the module that mounted the view (assembly/exceptions.py).
     "EXCEPTION_HANDLER": "openimis_host.assembly.exceptions.handle",
     # JWT first: its WWW-Authenticate challenge makes DRF answer 401 rather than 403.
+    # JSON nested too deeply is a 400, not a RecursionError and a 500 (parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "openimis_host.parsers.HostJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openimis_host.security.auth.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -367,18 +404,28 @@ REST_FRAMEWORK = {
 }
 GRAPHENE = {"SCHEMA": "openimis_host.assembly.graphql.schema"}
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minimum=0)
+# The query text the cache may keep, summed; a document takes about 40 times its
+# text in memory, so 256 KB is some 10 MB per worker (document_cache.py).
+GRAPHQL_DOCUMENT_CACHE_BYTES = env.int("GRAPHQL_DOCUMENT_CACHE_BYTES", 256 * 1024, minimum=0)
 
 # --- GraphQL limits (graphql_limits.py) ----------------------------------------------
 # 0: no limit. GraphiQL's introspection query is 15 deep.
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", 20, minimum=0)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", DEBUG)  # __schema/__type queries
+# The cost of one operation, fragments counted where they are spread; 0: no limit.
+# 100 aliases of a list field could hold a worker for 16 s, 10,000 aliases of a
+# lookup made 10,000 SQL queries. The same defaults in DEV, so a front-end meets
+# them before production does.
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", 30, minimum=0)
+GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", 2000, minimum=0)
+GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", 20, minimum=0)
+# Lexical tokens the parser reads before giving up (GraphiQL's introspection query has 163).
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", 10000, minimum=0)
 
 # --- openIMIS modules (pip install 'openimis-host[legacy]', docs/openimis-modules.md) ----
 # With openIMIS's core installed, the settings its modules read, decided by the host.
 if legacy_settings.installed():
     globals().update(legacy_settings.derive(env, globals()))
-    # axes records failed logins for core's tokenAuth (lock-out); it needs the request.
-    AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
     GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"] = 100  # openimis-be_py's
 
 # --- modules (last: the installed modules are folded into everything above) --------

@@ -8,10 +8,13 @@ from django.views.decorators.csrf import csrf_exempt
 from .graphql_view import HostGraphQLView
 from .health import health, live, ready
 from .host import get_host
+from .security.lockout import AdminLoginForm
 from .security.ratelimit import limited
 
 root = settings.SITE_ROOT
 host = get_host()
+# Says "locked" when django-axes refused the login (security/lockout.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     # Module mounts first: most requests are theirs, and ModuleRoutes answers with
@@ -21,6 +24,7 @@ urlpatterns = [
     path(f"{root}health", health, name="health"),
     path(f"{root}health/live", live, name="health-live"),
     path(f"{root}health/ready", ready, name="health-ready"),
+    # csrf_exempt: the view applies its own CSRF rule (security/graphql_csrf.py).
     path(f"{root}graphql", csrf_exempt(limited(HostGraphQLView.for_schema(
         host.schema, graphiql=settings.DEBUG))), name="graphql"),
     path(f"{root}admin/", admin.site.urls),

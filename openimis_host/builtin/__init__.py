@@ -22,7 +22,8 @@ def module() -> Module:
 
     return Module(name=NAME, distribution="openimis-host", version=__version__, source="built-in",
                   plugin=sys.modules[__name__], builtin=True,
-                  summary="The host's own GraphQL fields: its version and the login (tokenAuth).")
+                  summary=("The host's own GraphQL fields: its version, the login (tokenAuth) "
+                           "and logout (revokeToken)."))
 
 
 @hookimpl

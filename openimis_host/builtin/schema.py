@@ -4,7 +4,7 @@ import graphene
 from django.conf import settings
 
 from .. import __version__
-from ..security.graphql import TokenAuth
+from ..security.graphql import RevokeToken, TokenAuth
 
 
 class HostQuery(graphene.ObjectType):
@@ -22,3 +22,4 @@ class HostMutation(graphene.ObjectType):
 
     if settings.HOST_TOKEN_AUTH:  # off when openIMIS's core brings the login (legacy/settings.py)
         token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
+        revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")

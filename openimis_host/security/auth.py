@@ -11,9 +11,9 @@
   request authenticated by the cookie, and not to one with the Bearer header.
 
 The cookie is set by the ``tokenAuth`` mutation (see ``graphql.py``). On the
-GraphQL endpoint, which is CSRF-exempt like openIMIS's, its CSRF defence is
-``SameSite=Lax``: browsers do not send it on cross-site POSTs, and mutations
-run only for POST.
+GraphQL endpoint, Django's CSRF middleware is off and ``graphql_csrf.py`` applies
+the endpoint's own rule (form-encoded POSTs need the CSRF token); ``SameSite=Lax``
+on the cookie is a second defence.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..json_errors import error_response
+from . import revocation
 from .tokens import InvalidToken, verify
 
 _UNSET = object()
@@ -74,12 +75,19 @@ def _user_for(token: str):
 
 
 def _user(claims: dict):
+    sub = claims["sub"]
     try:
-        user = get_user_model()._default_manager.filter(pk=claims["sub"]).first()
+        # One query: the user, and its token version by a subquery (revocation.py).
+        user = get_user_model()._default_manager.filter(pk=sub).annotate(
+            _openimis_token_version=revocation.version_subquery(sub)).first()
     except (TypeError, ValueError):
         user = None
     if user is None or not user.is_active:
         raise InvalidToken("invalid_token", "the token's user does not exist or is inactive")
+    if not revocation.matches(user, user._openimis_token_version, claims.get(revocation.CLAIM)):
+        # Also a token without the claim, issued by a host before revocation existed.
+        raise InvalidToken("token_revoked", "the token was revoked (a logout, a password "
+                           "change): log in again")
     return user
 
 

@@ -1,4 +1,5 @@
-"""The host's GraphQL mutation for logging in: ``tokenAuth(username, password)``."""
+"""The host's GraphQL mutations: ``tokenAuth(username, password)`` to log in, ``revokeToken`` to
+log out."""
 
 from __future__ import annotations
 
@@ -34,3 +35,27 @@ class TokenAuth(graphene.Mutation):
         token, exp = tokens.issue(user)
         request.openimis_jwt_cookie = token  # set on the response by the GraphQL view
         return TokenAuth(token=token, exp=exp)
+
+
+class RevokeToken(graphene.Mutation):
+    """Log out: every token issued to the calling user so far stops working.
+
+    The caller is authenticated by its token (Bearer or cookie) as for any
+    request; the JWT cookie is deleted. All of the user's tokens are revoked,
+    on every device, not only the one sent: the host keeps no list of tokens.
+    """
+
+    revoked = graphene.Boolean(required=True, description="True: the tokens are revoked.")
+
+    @staticmethod
+    def mutate(root, info):
+        request = info.context
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            raise GraphQLError("not logged in: send the token to revoke as Authorization: Bearer "
+                               "<token> (or the JWT cookie)", extensions={"code": "not_authenticated"})
+        from .revocation import revoke
+
+        revoke(user)
+        request.openimis_jwt_cookie = ""  # the GraphQL view deletes the cookie
+        return RevokeToken(revoked=True)

@@ -16,7 +16,8 @@ from django.conf import settings
 # tenth of a small host's boot would go to a library no request has needed yet. The
 # gunicorn master imports it before forking (gunicorn_conf.on_starting).
 
-#: Claims every accepted token must carry.
+#: Claims every accepted token must carry. ("cred" too, but auth.py checks it after the
+#: expiry, so that an expired token is reported as expired: see revocation.py.)
 REQUIRED_CLAIMS = ["exp", "iat", "sub"]
 
 
@@ -31,9 +32,12 @@ class InvalidToken(Exception):
 
 def issue(user) -> tuple[str, int]:
     """A signed token for ``user`` and its expiry (seconds since the epoch)."""
+    from . import revocation
+
     now = int(time.time())
     exp = now + settings.JWT_EXPIRATION
-    claims = {"sub": str(user.pk), "username": user.get_username(), "iat": now, "exp": exp}
+    claims = {"sub": str(user.pk), "username": user.get_username(), "iat": now, "exp": exp,
+              revocation.CLAIM: revocation.credential(user, revocation.current_version(user))}
     import jwt
 
     return jwt.encode(claims, settings.JWT_SIGNING_KEY, algorithm=settings.JWT_ALGORITHM), exp

@@ -275,3 +275,21 @@ def test_the_host_version_check_follows_pep_440(spec, version, ok):
     from openimis_host.discovery import _host_satisfies
 
     assert _host_satisfies(spec, version) is ok
+
+
+def test_a_hook_implemented_twice_through_specname_is_refused(fake_dists):
+    pkg = fake_dists.pkg("twice")
+    fake_dists.add("dist-twice", modules={"twice": f"{pkg}.plugin"}, code={f"{pkg}/plugin.py": """
+        from plugins_spec import hookimpl
+
+        @hookimpl
+        def openimis_settings():
+            return {"TWICE_A": 1}
+
+        @hookimpl(specname="openimis_settings")
+        def more_settings():
+            return {"TWICE_B": 2}
+    """})
+    host = fake_dists.discover(policy="skip")
+    assert host.problems[0].id == "openimis.E006"
+    assert "it implements openimis_settings twice" in host.problems[0].what

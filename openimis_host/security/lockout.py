@@ -1,0 +1,59 @@
+"""What a locked-out login gets, from django-axes (the AXES_* block of settings.py).
+
+django-axes counts failed logins in the database, per user name and per client
+address, whatever the login surface: its backend comes first in
+AUTHENTICATION_BACKENDS, so the admin, the ``tokenAuth`` mutation and any module
+calling ``django.contrib.auth.authenticate(request, ...)`` are all refused while
+locked, even with the right password. ``axes.middleware.AxesMiddleware`` then
+replaces the response with :func:`lockout_response`:
+
+- GraphQL and every other non-admin path: 429, a JSON error (code
+  ``login_locked_out``) and ``Retry-After``;
+- the admin login page: the page itself, with 429 and the lockout message as the
+  form's error (:class:`AdminLoginForm`), so a person sees why.
+
+A module that calls ``authenticate()`` without the request is not limited (django-axes
+needs the client) and django-axes logs an error for each such call.
+"""
+
+from __future__ import annotations
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+
+from ..json_errors import error_response
+
+
+def lockout_message(request=None) -> str:
+    """The sentence a locked-out client reads."""
+    cool_off = get_cool_off(request)
+    until = (f"try again in {int(cool_off.total_seconds() // 60) or 1} minutes" if cool_off
+             else "an administrator must unlock it (openimis-host axes_reset)")
+    return (f"too many failed logins for this user name or from this address "
+            f"({settings.AXES_FAILURE_LIMIT}): logins are locked; {until}")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the answer to a login refused or failed into a lockout."""
+    if _is_admin(request) and original_response is not None \
+            and original_response.get("Content-Type", "").startswith("text/html"):
+        original_response.status_code = 429  # the login form, showing lockout_message()
+        return original_response
+    cool_off = get_cool_off(request)
+    headers = {"Retry-After": str(int(cool_off.total_seconds()))} if cool_off else None
+    return error_response(request, 429, "login_locked_out", lockout_message(request), headers)
+
+
+def _is_admin(request) -> bool:
+    return request.path.startswith(f"/{settings.SITE_ROOT}admin/")
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, saying "locked" rather than "wrong password" when it is."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(lockout_message(self.request), code="locked_out")
+        return super().get_invalid_login_error()
