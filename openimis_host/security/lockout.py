@@ -18,12 +18,22 @@ needs the client) and django-axes logs an error for each such call.
 
 from __future__ import annotations
 
-from axes.helpers import get_cool_off
+import inspect
+
+from axes.helpers import get_cool_off as _axes_cool_off
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from ..json_errors import error_response
+
+# django-axes 6.4 (openIMIS's pin, the legacy extra) takes no request; later ones take it.
+_COOL_OFF_TAKES_REQUEST = bool(inspect.signature(_axes_cool_off).parameters)
+
+
+def get_cool_off(request):
+    """AXES_COOLOFF_TIME for ``request``, on every django-axes the host supports."""
+    return _axes_cool_off(request) if _COOL_OFF_TAKES_REQUEST else _axes_cool_off()
 
 
 def lockout_message(request=None) -> str:
