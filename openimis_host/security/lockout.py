@@ -47,6 +47,8 @@ def lockout_message(request=None) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the answer to a login refused or failed into a lockout."""
+    if isinstance(original_response, dict):  # django-axes 6.4 calls (request, credentials)
+        original_response = None
     if _is_admin(request) and original_response is not None \
             and original_response.get("Content-Type", "").startswith("text/html"):
         original_response.status_code = 429  # the login form, showing lockout_message()
