@@ -75,6 +75,7 @@ if LEGACY:
     from graphql.language.ast import FragmentSpread as FragmentSpreadNode
     from graphql.language.ast import InlineFragment as InlineFragmentNode
     from graphql.language.ast import OperationDefinition as OperationDefinitionNode
+    from graphql.type.definition import get_named_type
     from graphql.utils.get_operation_ast import get_operation_ast
     from graphql.validation import validate as _validate
     from graphql.validation.rules import NoFragmentCycles
@@ -128,12 +129,13 @@ if LEGACY:
             self.context.report_error(error)
 
     class NoSchemaIntrospectionCustomRule(ValidationRule):
-        """Refuses ``__schema`` and ``__type`` (not ``__typename``), as graphql-core 3's rule."""
+        """graphql-core 3's rule: refuses every field of an introspection type (``__schema``,
+        ``__type`` and the fields below them), not ``__typename``."""
 
         def enter_field(self, node, *_args):
-            name = node.name.value
-            if name in ("__schema", "__type"):
-                self.report_error(GraphQLError(_introspection_message(name), [node]))
+            kind = get_named_type(self.context.get_type())
+            if kind is not None and kind.name.startswith("__"):
+                self.report_error(GraphQLError(_introspection_message(node.name.value), [node]))
 
     def validate(schema, document, rules=None, max_errors=None) -> list[GraphQLError]:
         """Validation errors of ``document`` (graphql-core 2 has no ``max_errors``).

@@ -14,6 +14,7 @@ from production_support import prod
 
 import openimis_host
 from openimis_host import __version__
+from openimis_host.graphql_stack import LEGACY
 
 QUERY = "{ openimisHostVersion }"
 
@@ -56,7 +57,7 @@ def test_graphiql_renders_offline_and_runs_a_typed_query(host_env, gunicorn, bro
     fetched = [u for u in browser.requests if not u.startswith("data:")]
     assert [u for u in fetched if not u.startswith(server.url + "/")] == []
     assert server.url + "/static/openimis_host/graphiql/npm/graphiql.min.js" in fetched
-    assert server.url + "/static/graphene_django/graphiql.js" in fetched
+    assert server.url + "/static/openimis_host/graphiql/graphene-django-graphiql.js" in fetched
     assert browser.console_errors == []
 
 
@@ -72,6 +73,8 @@ def test_static_files_are_served_in_prod_with_the_security_headers(host_env, gun
     assert b"graphiql" not in page.body.lower()
 
 
+@pytest.mark.skipif(LEGACY, reason="graphene-django 2 (the legacy stack) pins an older GraphiQL; "
+                                   "the host ships graphene-django 3's, checked on the current stack")
 def test_the_shipped_assets_are_the_ones_graphene_django_pins(tmp_path):
     """Fails after a graphene-django upgrade that moves GraphiQL: run scripts/vendor-graphiql."""
     pins = subprocess.run([sys.executable, "-c", (

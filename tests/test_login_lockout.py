@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from importlib import metadata
 
 from conftest import build_dist, run_cli, with_dists
 from production_support import (
@@ -22,6 +23,7 @@ from production_support import (
 )
 
 LIMIT = 3
+AXES_KEEPS_THE_FORM = not metadata.version("django-axes").startswith("6.4.")  # the legacy pin
 
 
 def serve(env, gunicorn, tmp_path, **extra):
@@ -61,7 +63,10 @@ def test_failed_admin_logins_lock_the_admin_and_token_auth(any_db_env, gunicorn,
     assert reply.status == 429  # the failure that reaches the limit
     refused = admin_login(server, USER, PASSWORD)
     assert refused.status == 429
-    assert b"too many failed logins" in refused.body and b'name="password"' in refused.body
+    assert b"too many failed logins" in refused.body
+    # django-axes 6.4 (the legacy extra's pin) hands the lock-out callable no response to keep,
+    # so the admin gets the JSON answer there; later ones keep the login form.
+    assert (b'name="password"' in refused.body) is AXES_KEEPS_THE_FORM, refused.body
     assert_locked_json(login(server))  # the same user name on the GraphQL login
 
 

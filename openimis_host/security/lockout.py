@@ -18,12 +18,22 @@ needs the client) and django-axes logs an error for each such call.
 
 from __future__ import annotations
 
-from axes.helpers import get_cool_off
+import inspect
+
+from axes.helpers import get_cool_off as _axes_cool_off
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from ..json_errors import error_response
+
+# django-axes 6.4 (openIMIS's pin, the legacy extra) takes no request; later ones take it.
+_COOL_OFF_TAKES_REQUEST = bool(inspect.signature(_axes_cool_off).parameters)
+
+
+def get_cool_off(request):
+    """AXES_COOLOFF_TIME for ``request``, on every django-axes the host supports."""
+    return _axes_cool_off(request) if _COOL_OFF_TAKES_REQUEST else _axes_cool_off()
 
 
 def lockout_message(request=None) -> str:
@@ -37,6 +47,8 @@ def lockout_message(request=None) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the answer to a login refused or failed into a lockout."""
+    if isinstance(original_response, dict):  # django-axes 6.4 calls (request, credentials)
+        original_response = None
     if _is_admin(request) and original_response is not None \
             and original_response.get("Content-Type", "").startswith("text/html"):
         original_response.status_code = 429  # the login form, showing lockout_message()
