@@ -368,7 +368,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of each response from Accept-Language (else LANGUAGE_CODE): modules'
     # translations, in their own locale/ directories, are then used.
-    "django.middleware.locale.LocaleMiddleware",
+    "openimis_host.language.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT

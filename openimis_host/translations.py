@@ -50,3 +50,4 @@ def working_directory(path: Path):
         yield
     finally:
         os.chdir(before)
+

@@ -127,3 +127,10 @@ def test_a_miss_inside_a_module_lists_that_modules_patterns(client):
 
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/api/probe/nothing").content.decode()))
     assert "api/ probe/ missing" in text and "insuree/" not in text
+
+
+def test_a_request_without_a_language_still_varies_on_accept_language(client):
+    plain = client.get("/api/probe/echo/hi")
+    assert "Accept-Language" in plain["Vary"] and not plain.has_header("Content-Language")
+    asked = client.get("/api/probe/echo/hi", HTTP_ACCEPT_LANGUAGE="en")
+    assert asked["Content-Language"] == "en" and "Accept-Language" in asked["Vary"]
