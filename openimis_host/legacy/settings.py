@@ -11,6 +11,7 @@ operator may change is read from the environment through the host's
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from importlib import metadata
 
@@ -23,6 +24,7 @@ class SiteRoot(str):
         return str(self)
 
 
+@functools.cache  # asked several times while the settings load
 def installed(distribution: str = "openimis-be-core") -> bool:
     """Whether ``distribution`` is installed (metadata only: nothing is imported)."""
     try:
