@@ -15,6 +15,9 @@ REDIS = {"CACHE_BACKEND": "redis", "CACHE_URL": "redis://127.0.0.1:6379/0"}
 # A day-long window: a window boundary cannot fall in the middle of a test.
 LIMIT = 6
 RATE = f"{LIMIT}/d"
+# gthread accepts up to worker_connections (1000) connections whatever its threads, so one
+# worker could take them all; with one at a time a busy worker leaves the rest to the others.
+ONE_AT_A_TIME = ("--worker-connections", "1")
 
 
 def limited_env(env: dict, mode: str = "PROD", **extra) -> dict:
@@ -27,8 +30,8 @@ def pids(server, n: int, headers=None, parallel: int = 1) -> tuple[list[int], li
     """``n`` GraphQL requests, each on a new connection: the pids that answered, the refusals.
 
     With ``parallel`` > 1 each request holds its worker a moment, so that the
-    requests are spread over the workers (run with GUNICORN_THREADS=1: one worker's
-    32 threads would otherwise take them all).
+    requests are spread over the workers: start the server with ``args=ONE_AT_A_TIME``
+    and GUNICORN_THREADS=1, or one worker would accept every connection and queue them.
     """
     query = "{ probePid(sleep: %s) }" % (0.3 if parallel > 1 else 0)
     with ThreadPoolExecutor(parallel) as pool:
@@ -39,7 +42,8 @@ def pids(server, n: int, headers=None, parallel: int = 1) -> tuple[list[int], li
 
 @pytest.mark.parametrize("mode", ["PROD", "DEV"])
 def test_the_count_is_shared_by_all_workers_on_redis(host_env, gunicorn, mode):
-    server = gunicorn(limited_env(host_env, mode, GUNICORN_THREADS="1", **REDIS), workers=3)
+    server = gunicorn(limited_env(host_env, mode, GUNICORN_THREADS="1", **REDIS), workers=3,
+                      args=ONE_AT_A_TIME)
     answered, refused = pids(server, LIMIT * 3, parallel=3)
     assert len(answered) == LIMIT, answered
     assert len(set(answered)) >= 2, "every request went to one worker; the test proves nothing"
@@ -52,7 +56,7 @@ def test_the_count_is_shared_by_all_workers_on_redis(host_env, gunicorn, mode):
 
 
 def test_with_the_in_process_cache_each_worker_counts_alone(host_env, gunicorn):
-    server = gunicorn(limited_env(host_env, GUNICORN_THREADS="1"), workers=3)
+    server = gunicorn(limited_env(host_env, GUNICORN_THREADS="1"), workers=3, args=ONE_AT_A_TIME)
     answered, _ = pids(server, LIMIT * 3, parallel=3)
     assert len(set(answered)) >= 2, "every request went to one worker; the test proves nothing"
     assert len(answered) > LIMIT  # what the check --deploy warning (openimis.W003) is about
