@@ -59,7 +59,7 @@ class Recorder:
         from .provider import installed
 
         modules = set(installed())
-        for job in getattr(settings, "SCHEDULER_JOBS", None) or []:
+        for job in _by_id(getattr(settings, "SCHEDULER_JOBS", None) or []):
             package = str(job.get("method", "")).split(".", 1)[0]
             if (package == self.module) if owned else (package not in modules):
                 args = list(job.get("args") or [])
@@ -73,6 +73,17 @@ class Recorder:
         while candidate in taken:
             candidate, n = f"{name}_{n}", n + 1
         return candidate
+
+
+def _by_id(jobs: list) -> list:
+    """The entries of ``SCHEDULER_JOBS``, one per job id: a later entry with the id of an
+    earlier one replaces it, as on APScheduler with ``replace_existing``. (policy 1.11 appends
+    its renewal job to the setting at import, where openimis-be_py's settings already have it.)"""
+    kept: dict[object, dict] = {}
+    for i, job in enumerate(jobs):
+        job_id = dict(job.get("kwargs") or {}).get("id") if isinstance(job, dict) else None
+        kept[job_id if job_id is not None else ("#", i)] = job
+    return list(kept.values())
 
 
 def _identifier(label: str) -> str:
