@@ -1,0 +1,82 @@
+"""core's mutations: run in the request, or queued for ``openimis-host celery worker``.
+
+core saves each mutation in a MutationLog, then either runs it in the request or
+sends its Celery task (``core.tasks.openimis_mutation_async``), according to its
+own flag ``core.async_mutations``. core derives that flag from the ASYNC and MODE
+variables and its database configuration; under the host the host decides it
+(legacy/settings.py: ``ASYNC_MUTATIONS``) and :func:`install` sets it.
+
+When the mutations are queued, the host's Celery app (scheduler/celery.py) is made
+the default app of the process, so that core's task goes to ``CELERY_QUEUE`` on
+``CELERY_BROKER_URL``, where the workers listen. A broker that cannot be reached
+when a mutation is sent: core marks its MutationLog failed with the reason
+(``scheduler.sending.TaskNotSent``), and the client gets that reason as the
+mutation's GraphQL error rather than a payload that looks like success.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger("openimis_host.legacy")
+
+#: The warning for MODE=PROD without a broker (also the system check openimis.W004).
+SYNCHRONOUS_IN_PROD = ("MODE=PROD without CELERY_BROKER_URL: openIMIS core's mutations run in "
+                       "the request (synchronously), not on Celery workers")
+SYNCHRONOUS_IN_PROD_HINT = ("set CELERY_BROKER_URL and run `openimis-host celery worker` to queue "
+                            "them, or ASYNC=false to say that running them in the request is intended")
+
+
+def warning() -> str | None:
+    """The warning an operator should see about how mutations run, or None."""
+    from django.conf import settings
+
+    if (settings.MODE == "PROD" and not settings.ASYNC_MUTATIONS
+            and not settings.ASYNC_MUTATIONS_CHOSEN):
+        return SYNCHRONOUS_IN_PROD
+    return None
+
+
+def install() -> None:
+    """Set core's flag from the host's decision; when queued, make the host's Celery app the
+    default and wrap core's mutations so that a task that could not be sent is the client's error."""
+    import core
+    from django.conf import settings
+
+    core.async_mutations = settings.ASYNC_MUTATIONS
+    if not settings.ASYNC_MUTATIONS:
+        if warning():
+            log.warning("%s; %s", SYNCHRONOUS_IN_PROD, SYNCHRONOUS_IN_PROD_HINT)
+        return
+    # A plain import: under `celery -A openimis_host.scheduler.celery` this runs while that
+    # module is still being imported (it sets Django up first), and it makes the app itself.
+    import openimis_host.scheduler.celery  # noqa: F401
+    _wrap_mutations()
+
+
+def _wrap_mutations() -> None:
+    from core.schema import OpenIMISMutation
+
+    from ..graphql_stack import GraphQLError
+    from ..scheduler.sending import unsent
+
+    mutate = OpenIMISMutation.mutate_and_get_payload.__func__
+    if getattr(mutate, "openimis_host_wrapped", False):
+        return
+
+    def mutate_and_get_payload(cls, root, info, **data):
+        # Looked up on the class at each call, so every subclass goes through here.
+        failures: list = []
+        token = unsent.set(failures)
+        try:
+            payload = mutate(cls, root, info, **data)
+        finally:
+            unsent.reset(token)
+        if failures:
+            raise GraphQLError(
+                f"{info.field_name} was not run: {failures[0]}. Its mutationLog has status 1 "
+                "(error); send the mutation again once the broker is back")
+        return payload
+
+    mutate_and_get_payload.openimis_host_wrapped = True
+    OpenIMISMutation.mutate_and_get_payload = classmethod(mutate_and_get_payload)
