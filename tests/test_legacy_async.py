@@ -10,6 +10,7 @@ played by a TCP proxy between gunicorn and RabbitMQ; RabbitMQ itself is never st
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -181,6 +182,11 @@ def test_a_broker_down_when_a_mutation_is_sent_is_a_clear_error_and_a_failed_mut
     # Not lost silently: its log says it failed, and why.
     log = settled_log(client, mutation_id)
     assert log["status"] == ERROR and "was not sent: the Celery broker at" in log["error"], log
+    # The operator's log: one line with the reason, not a traceback per mutation.
+    assert re.search(r"ERROR core.schema: Exception while processing mutation id [0-9a-f-]+: task "
+                     r"core.tasks.openimis_mutation_async was not sent: the Celery broker at ",
+                     server.output), server.output[-3000:]
+    assert "Traceback" not in server.output, server.output[-3000:]
 
     rabbitmq_proxy.restore()  # back: the next mutation is queued and run, no restart needed
     mutation_id, _, body = create_region(client, "R3", "After")

@@ -52,6 +52,23 @@ def install() -> None:
     # module is still being imported (it sets Django up first), and it makes the app itself.
     import openimis_host.scheduler.celery  # noqa: F401
     _wrap_mutations()
+    core_log = logging.getLogger("core.schema")
+    if not any(isinstance(f, OneLineWhenNotSent) for f in core_log.filters):
+        core_log.addFilter(OneLineWhenNotSent())
+
+
+class OneLineWhenNotSent(logging.Filter):
+    """core logs a mutation that failed with its whole traceback; when the reason is a broker
+    that cannot be reached, the reason (which names the broker) is the one useful line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ..scheduler.sending import TaskNotSent
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, TaskNotSent):
+            record.msg, record.args = f"{record.getMessage()}: {exc}", None
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def _wrap_mutations() -> None:
