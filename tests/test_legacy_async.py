@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from production_support import call, prod
-from scheduler_support import Procs
+from scheduler_support import Procs, wait_for
 from tcp_proxy import TcpProxy
 from test_legacy import MODULES_DIR, Client, create_admin
 
@@ -30,6 +30,12 @@ pytestmark = pytest.mark.skipif(
 RABBITMQ = ("127.0.0.1", 5672)
 WORKER = ("celery", "worker", "--concurrency", "1", "--loglevel", "INFO",
           "--without-mingle", "--without-gossip")
+
+
+def worker_args(env: dict) -> tuple[str, ...]:
+    """A worker with a node name of its own: two on one machine under one name collide
+    (RabbitMQ refuses the second one's exclusive control queue, and it exits)."""
+    return (*WORKER, "--hostname", f"{env['CELERY_QUEUE']}@%h")
 CREATE = ("mutation($id: String, $code: String!, $name: String!) { createLocation(input: "
           "{clientMutationId: $id, code: $code, name: $name, type: \"R\"}) "
           "{ clientMutationId internalId } }")
@@ -119,9 +125,11 @@ def settled_log(client: Client, mutation_id: str, procs=(), timeout: float = 60)
         assert len(logs) == 1, logs  # saved before it was queued: never lost, never doubled
         if logs[0]["status"] != RECEIVED:
             return logs[0]
+        if any(p.proc.poll() is not None for p in procs):
+            break  # the worker (or gunicorn) died: no use waiting
         time.sleep(1)  # well under the GraphQL rate limit (150/m)
-    output = "\n".join(f"--- {p.name}\n{p.output[-3000:]}" for p in procs)
-    raise AssertionError(f"mutation {mutation_id} still at status 0 after {timeout}s: {logs}\n{output}")
+    output = "\n".join(f"--- {getattr(p, 'name', 'gunicorn')}\n{p.output[-3000:]}" for p in procs)
+    raise AssertionError(f"mutation {mutation_id} still at status 0: {logs}\n{output}")
 
 
 def regions(client: Client) -> list[tuple[str, str]]:
@@ -133,14 +141,14 @@ def regions(client: Client) -> list[tuple[str, str]]:
 def test_in_prod_core_mutations_run_on_the_celery_worker_and_their_logs_show_success_or_the_error(
         prod_env, cli, gunicorn, procs):
     migrate_with_admin(cli, prod_env)
-    worker = procs("worker", *WORKER, env=prod_env)
+    worker = procs("worker", *worker_args(prod_env), env=prod_env)
     server = gunicorn(prod_env, workers=1)
     client = logged_in(server)
 
     mutation_id, status, body = create_region(client, "R9", "Queued Region")
     assert status == 200 and "errors" not in body, body
     assert body["data"]["createLocation"]["clientMutationId"] == mutation_id
-    log = settled_log(client, mutation_id, [worker])
+    log = settled_log(client, mutation_id, [worker, server])
     assert log == {"status": SUCCESS, "error": None}, log
     assert regions(client) == [("R9", "Queued Region")]
     # The worker ran it (gunicorn only queued it): Celery logs each task it receives.
@@ -149,7 +157,7 @@ def test_in_prod_core_mutations_run_on_the_celery_worker_and_their_logs_show_suc
     # The same code again: location's async_mutate raises in the worker; core records the error.
     mutation_id, status, body = create_region(client, "R9", "Twice")
     assert status == 200 and "errors" not in body, body
-    log = settled_log(client, mutation_id, [worker])
+    log = settled_log(client, mutation_id, [worker, server])
     assert log["status"] == ERROR, log
     assert "Location with this code already exists." in log["error"], log
     assert "ValidationError" in worker.output  # Celery's own record of the task that raised
@@ -160,15 +168,17 @@ def test_in_prod_core_mutations_run_on_the_celery_worker_and_their_logs_show_suc
 def test_a_broker_down_when_a_mutation_is_sent_is_a_clear_error_and_a_failed_mutation_log(
         prod_env, cli, gunicorn, procs, rabbitmq_proxy):
     migrate_with_admin(cli, prod_env)
-    worker = procs("worker", *WORKER, env=prod_env)  # straight to RabbitMQ
+    worker = procs("worker", *worker_args(prod_env), env=prod_env)  # straight to RabbitMQ
     served = {**prod_env, "CELERY_BROKER_URL": amqp(rabbitmq_proxy.port)}  # through the proxy
     server = gunicorn(served, workers=1)
     client = logged_in(server)
     mutation_id, _, body = create_region(client, "R1", "Before")
     assert "errors" not in body, body
-    assert settled_log(client, mutation_id, [worker])["status"] == SUCCESS
+    assert settled_log(client, mutation_id, [worker, server])["status"] == SUCCESS
 
+    assert rabbitmq_proxy.connections >= 1  # gunicorn's connection, open and in the pool
     rabbitmq_proxy.cut()  # the broker goes away under gunicorn's open connection
+    wait_for(lambda: rabbitmq_proxy.connections == 0, 30, "the proxy to cut its connections")
     mutation_id, status, body = create_region(client, "R2", "While down")
     text = json.dumps(body)
     assert status == 200 and body["data"]["createLocation"] is None, body
@@ -191,7 +201,7 @@ def test_a_broker_down_when_a_mutation_is_sent_is_a_clear_error_and_a_failed_mut
     rabbitmq_proxy.restore()  # back: the next mutation is queued and run, no restart needed
     mutation_id, _, body = create_region(client, "R3", "After")
     assert "errors" not in body, body
-    assert settled_log(client, mutation_id, [worker])["status"] == SUCCESS
+    assert settled_log(client, mutation_id, [worker, server])["status"] == SUCCESS
     assert regions(client) == [("R1", "Before"), ("R3", "After")]
 
 

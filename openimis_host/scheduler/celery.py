@@ -147,6 +147,11 @@ def make_app() -> Celery:
         beat_max_loop_interval=retry_interval(),  # notice a lost or won lock quickly
         beat_schedule={},
     )
+    if url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp"):
+        # RabbitMQ acknowledges each message (publisher confirms): without that, a message written
+        # to a connection that dies a moment later is lost without an error (a mutation would stay
+        # "received" for ever), and with it the send fails and says so (sending.TaskNotSent).
+        app.conf.broker_transport_options = {"confirm_publish": True}
     for task in all_tasks().values():
         app.task(name=task.id)(_body(task))
         app.conf.beat_schedule[task.id] = {"task": task.id, "schedule": TaskSchedule(task, app)}
