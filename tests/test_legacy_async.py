@@ -9,6 +9,7 @@ played by a TCP proxy between gunicorn and RabbitMQ; RabbitMQ itself is never st
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -116,6 +117,15 @@ def mutation_logs(client: Client, mutation_id: str) -> list[dict]:
     return [e["node"] for e in body["data"]["mutationLogs"]["edges"]]
 
 
+def log_id(client: Client, mutation_id: str) -> str:
+    """The MutationLog's own id (what the logs name), from its relay id."""
+    status, body = client.graphql("query($id: String) { mutationLogs(clientMutationId: $id) "
+                                  "{ edges { node { id } } } }", {"id": mutation_id})
+    assert status == 200 and "errors" not in body, body
+    [edge] = body["data"]["mutationLogs"]["edges"]
+    return base64.b64decode(edge["node"]["id"]).decode().split(":", 1)[1]
+
+
 def settled_log(client: Client, mutation_id: str, procs=(), timeout: float = 60) -> dict:
     """Poll mutationLogs(clientMutationId) until its one log leaves status 0 (received)."""
     deadline = time.monotonic() + timeout
@@ -202,7 +212,26 @@ def test_a_broker_down_when_a_mutation_is_sent_is_a_clear_error_and_a_failed_mut
     mutation_id, _, body = create_region(client, "R3", "After")
     assert "errors" not in body, body
     assert settled_log(client, mutation_id, [worker, server])["status"] == SUCCESS
-    assert regions(client) == [("R1", "Before"), ("R3", "After")]
+
+    # A frozen broker (it takes the bytes, never answers): the send gives up, it does not hang.
+    rabbitmq_proxy.freeze()
+    started = time.monotonic()
+    frozen_id, status, body = create_region(client, "R4", "While frozen")
+    assert time.monotonic() - started < 45, "the send is bounded (about 17 s)"
+    assert status == 200 and body["data"]["createLocation"] is None, body
+    assert "cannot be reached (timed out)" in body["errors"][0]["message"], body
+    assert settled_log(client, frozen_id)["status"] == ERROR
+    # When it wakes up, the message it was holding reaches the worker, which does not run it:
+    # the client was told it had not been run.
+    frozen_log = log_id(client, frozen_id)
+    rabbitmq_proxy.restore()
+    wait_for(lambda: f"mutation {frozen_log} " in worker.output, 60,
+             "the worker to refuse the late message", [worker])
+    assert "not run: its mutationLog is already at status 1" in worker.output
+    mutation_id, _, body = create_region(client, "R5", "Woken")
+    assert settled_log(client, mutation_id, [worker, server])["status"] == SUCCESS
+    assert settled_log(client, frozen_id)["status"] == ERROR
+    assert regions(client) == [("R1", "Before"), ("R3", "After"), ("R5", "Woken")]
 
 
 @pytest.mark.parametrize("any_db_env", ["sqlite"], indirect=True)

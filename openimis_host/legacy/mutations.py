@@ -11,7 +11,8 @@ the default app of the process, so that core's task goes to ``CELERY_QUEUE`` on
 ``CELERY_BROKER_URL``, where the workers listen. A broker that cannot be reached
 when a mutation is sent: core marks its MutationLog failed with the reason
 (``scheduler.sending.TaskNotSent``), and the client gets that reason as the
-mutation's GraphQL error rather than a payload that looks like success.
+mutation's GraphQL error rather than a payload that looks like success. A worker
+does not run a mutation whose log has already left status 0.
 """
 
 from __future__ import annotations
@@ -52,9 +53,39 @@ def install() -> None:
     # module is still being imported (it sets Django up first), and it makes the app itself.
     import openimis_host.scheduler.celery  # noqa: F401
     _wrap_mutations()
+    _skip_settled()
     core_log = logging.getLogger("core.schema")
     if not any(isinstance(f, OneLineWhenNotSent) for f in core_log.filters):
         core_log.addFilter(OneLineWhenNotSent())
+
+
+def _skip_settled() -> None:
+    """In the worker: a mutation whose log has already left status 0 is not run.
+
+    A send that timed out (a frozen broker) is reported to the client as not run and its
+    log marked failed, but the message may still reach the broker when it wakes up. Run
+    then, it would do what the client was told had not been done.
+    """
+    from core.models import MutationLog
+    from core.tasks import openimis_mutation_async
+
+    task = openimis_mutation_async._get_current_object()  # the host app's task
+    run = task.run
+    if getattr(run, "openimis_host_wrapped", False):
+        return
+
+    def run_if_received(mutation_id, module, class_name):
+        settled = (MutationLog.objects.filter(id=mutation_id)
+                   .exclude(status=MutationLog.RECEIVED).values_list("status", flat=True).first())
+        if settled is not None:
+            log.warning("mutation %s (%s.%s) not run: its mutationLog is already at status %s "
+                        "(a send reported as failed reached the broker later)",
+                        mutation_id, module, class_name, settled)
+            return "NOT RUN"
+        return run(mutation_id, module, class_name)
+
+    run_if_received.openimis_host_wrapped = True
+    task.run = run_if_received
 
 
 class OneLineWhenNotSent(logging.Filter):

@@ -12,6 +12,9 @@ from celery import Task
 from kombu.exceptions import OperationalError
 from kombu.utils.url import maybe_sanitize_url
 
+#: Seconds to wait for the broker's acknowledgement of a message (publisher confirms).
+CONFIRM_TIMEOUT = 5
+
 #: Where :class:`HostTask` puts the tasks it could not send, for a caller that wants to
 #: know (legacy/mutations.py sets a list around each openIMIS mutation); None: nobody.
 unsent: ContextVar[list | None] = ContextVar("openimis_host_unsent", default=None)
@@ -29,6 +32,8 @@ class HostTask(Task):
     """
 
     def apply_async(self, *args, **kwargs):
+        if self.app.conf.broker_transport_options.get("confirm_publish"):
+            kwargs.setdefault("confirm_timeout", CONFIRM_TIMEOUT)
         try:
             return super().apply_async(*args, **kwargs)
         except OperationalError as exc:
