@@ -79,8 +79,8 @@ def _skip_settled() -> None:
                    .exclude(status=MutationLog.RECEIVED).values_list("status", flat=True).first())
         if settled is not None:
             log.warning("mutation %s (%s.%s) not run: its mutationLog is already at status %s "
-                        "(a send reported as failed reached the broker later)",
-                        mutation_id, module, class_name, settled)
+                        "(a send reported as failed that reached the broker later, or a message "
+                        "delivered twice)", mutation_id, module, class_name, settled)
             return "NOT RUN"
         return run(mutation_id, module, class_name)
 
