@@ -45,3 +45,15 @@ def shared_rate_limit_cache(app_configs, **kwargs):
                     "which is not shared: each gunicorn worker allows RATELIMIT_RATE on its own",
                     hint="set CACHE_BACKEND=redis and CACHE_URL=redis://<host>:6379/0",
                     id="openimis.W003")]
+
+
+@register(Tags.compatibility, deploy=True)
+def synchronous_mutations_in_prod(app_configs, **kwargs):
+    """openimis.W004: openIMIS core runs its mutations in the request in PROD (no broker)."""
+    if not getattr(settings, "ASYNC_MUTATIONS_CHOSEN", True):  # only with openIMIS core
+        from .legacy import mutations
+
+        if mutations.warning():
+            return [Warning(mutations.SYNCHRONOUS_IN_PROD, hint=mutations.SYNCHRONOUS_IN_PROD_HINT,
+                            id="openimis.W004")]
+    return []

@@ -56,6 +56,11 @@ class TcpProxy:
         """Forward again."""
         self.state = FORWARDING
 
+    @property
+    def connections(self) -> int:
+        """Connections open through the proxy now (0 once a cut has taken effect)."""
+        return len(self._peers) // 2
+
     def close(self) -> None:
         """Stop the proxy and close everything."""
         self._stop.set()

@@ -93,11 +93,13 @@ class LegacyPlugin:
     @hookimpl
     def openimis_ready(self):
         """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
-        for core, a clear error for a mutation sent without its CSRF token."""
+        for core, a clear error for a mutation sent without its CSRF token, and its mutations
+        run in the request or queued for the Celery workers, as the host decided."""
         if self.name == "core":
-            from .csrf import install
+            from . import csrf, mutations
 
-            install()
+            csrf.install()
+            mutations.install()
         if "query" in self.parts or "mutation" in self.parts:
             bind = getattr(self.submodule("schema"), "bind_signals", None)
             if callable(bind):

@@ -15,6 +15,8 @@ import functools
 from datetime import timedelta
 from importlib import metadata
 
+from ..errors import ConfigError
+
 
 class SiteRoot(str):
     """SITE_ROOT as the host keeps it (``"api/"``), also callable as openIMIS calls it:
@@ -63,6 +65,25 @@ def graphql_jwt(current: dict) -> dict:
     }
 
 
+def async_mutations(env, mode: str, broker: str | None) -> tuple[bool, bool]:
+    """(queued, chosen): whether core queues its mutations for ``openimis-host celery worker``,
+    and whether the operator said so with ASYNC (core's own variable, read here as a real boolean).
+
+    Unset, they are queued in PROD when there is a broker (openIMIS's rule is "PROD: queued").
+    PROD without CELERY_BROKER_URL runs them in the request, as DEV does, with a warning
+    (docs/openimis-modules.md: Asynchronous mutations). ASYNC=true without a broker stops the boot.
+    """
+    if not env.is_set("ASYNC"):
+        return mode == "PROD" and bool(broker), False
+    queued = env.bool("ASYNC", False)
+    if queued and not broker:
+        raise ConfigError("ASYNC=true but CELERY_BROKER_URL is not set: core's mutations would be "
+                          "queued with nowhere to go; set CELERY_BROKER_URL (e.g. "
+                          "amqp://guest:guest@rabbitmq:5672//) and run `openimis-host celery "
+                          "worker`, or set ASYNC=false to run them in the request")
+    return queued, True
+
+
 def derive(env, current: dict) -> dict:
     """The settings to add when openIMIS's core is installed; ``current`` is the host's so far."""
     from .provider import installed as installed_modules
@@ -73,6 +94,7 @@ def derive(env, current: dict) -> dict:
     syncdb = database == "new"
     engine = current["DATABASES"]["default"]["ENGINE"]
     mode = current["MODE"]
+    queued, chosen = async_mutations(env, mode, current["CELERY_BROKER_URL"])
     caches = dict(current["CACHES"])
     for alias, prefix in (("location", "loc"), ("coverage", "cov")):
         # Used by location's and policy's models at import time, like openimis-be_py's.
@@ -92,6 +114,9 @@ def derive(env, current: dict) -> dict:
         "ROW_SECURITY": env.bool("ROW_SECURITY", True),
         "MSSQL": "mssql" in engine or "sql_server" in engine,
         "IS_TESTING": False,
+        # Read by legacy/mutations.py, which sets core's own flag (core.async_mutations) from it.
+        "ASYNC_MUTATIONS": queued,
+        "ASYNC_MUTATIONS_CHOSEN": chosen,
         "PASSWORD_MIN_LENGTH": env.int("PASSWORD_MIN_LENGTH", 8, minimum=0),
         "PASSWORD_UPPERCASE": env.int("PASSWORD_UPPERCASE", 1, minimum=0),
         "PASSWORD_LOWERCASE": env.int("PASSWORD_LOWERCASE", 1, minimum=0),

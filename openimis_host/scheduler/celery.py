@@ -1,8 +1,11 @@
-"""The Celery backend (``SCHEDULER_BACKEND=celery``): tasks for several machines.
+"""The host's one Celery app: the scheduled tasks (``SCHEDULER_BACKEND=celery``) and the modules' own.
 
 Every assembled task becomes a Celery task named by its id (``claim.close_stale``)
 whose body is the same :func:`history.run` the embedded scheduler calls, and the
-schedule becomes a beat schedule. Run, from the same installation everywhere::
+schedule becomes a beat schedule. The modules' own Celery tasks (openIMIS core's
+queued mutations: ``@shared_task`` in ``<app>.tasks``) are found as openimis-be_py's
+app finds them, in the ``tasks`` module of every installed Django app. Run, from the
+same installation everywhere::
 
     openimis-host celery worker     # as many as you like, on any machine
     openimis-host celery beat       # one or more: only the holder of the scheduler lock sends
@@ -20,7 +23,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
 import django  # noqa: E402
 from django.apps import apps as django_apps  # noqa: E402
 
-if not django_apps.ready:  # imported by `celery -A`, not through openimis-host
+# Imported by `celery -A`: set Django up. Imported while Django sets up (legacy/mutations.py,
+# from a ready hook, or `celery -A` itself, through that hook): it is under way already.
+if not django_apps.ready and not django_apps.loading:
     django.setup()
 
 from celery import Celery  # noqa: E402
@@ -34,6 +39,7 @@ from ..errors import ConfigError  # noqa: E402
 from . import history  # noqa: E402
 from .embedded import SCHEDULER_LOCK  # noqa: E402
 from .lock import Elector, database_lock, retry_interval, runner_name  # noqa: E402
+from .sending import HostTask  # noqa: E402
 
 log = logging.getLogger("openimis_host.scheduler")
 
@@ -126,7 +132,10 @@ def make_app() -> Celery:
     if not url:
         raise ConfigError("CELERY_BROKER_URL is not set: set it to e.g. "
                           "amqp://guest:guest@rabbitmq:5672// or redis://redis:6379/0")
-    app = Celery("openimis", broker=url, set_as_current=True)
+    app = Celery("openimis", broker=url, set_as_current=True, task_cls=HostTask)
+    # The default app of every thread, not only this one: core sends its mutations through
+    # `shared_task` proxies, which use the current app, from gunicorn's request threads.
+    app.set_default()
     app.conf.update(
         task_default_queue=settings.CELERY_QUEUE,
         timezone=settings.TIME_ZONE,
@@ -138,9 +147,21 @@ def make_app() -> Celery:
         beat_max_loop_interval=retry_interval(),  # notice a lost or won lock quickly
         beat_schedule={},
     )
+    if url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp"):
+        # RabbitMQ acknowledges each message (publisher confirms): without that, a message written
+        # to a connection that dies a moment later is lost without an error (a mutation would stay
+        # "received" for ever), and with it the send fails and says so (sending.TaskNotSent).
+        app.conf.broker_transport_options = {"confirm_publish": True}
+    # A broker that refuses or drops the connection fails a send at once; a frozen one (no
+    # answer at all) after about 17 s: the ack waited for 5 s, then two reconnects of about 4 s
+    # (broker_connection_timeout). A request never hangs on the broker.
+    app.conf.task_publish_retry_policy = {"max_retries": 2, "interval_start": 0,
+                                          "interval_step": 0.5, "interval_max": 1}
     for task in all_tasks().values():
         app.task(name=task.id)(_body(task))
         app.conf.beat_schedule[task.id] = {"task": task.id, "schedule": TaskSchedule(task, app)}
+    # As openimis-be_py's app: `<app>.tasks` of every installed app, imported when a worker starts.
+    app.autodiscover_tasks(lambda: [config.name for config in django_apps.get_app_configs()])
     return app
 
 

@@ -1,4 +1,5 @@
-"""``openimis-host celery worker|beat [celery options]``: Celery for the scheduled tasks."""
+"""``openimis-host celery worker|beat [celery options]``: Celery for the scheduled tasks and
+openIMIS core's queued mutations."""
 
 import argparse
 import sys
@@ -12,8 +13,9 @@ from openimis_host.scheduler import history
 
 class Command(BaseCommand):
     help = ("Run Celery with SCHEDULER_BACKEND=celery: `worker` runs the tasks (start one or more "
-            "on each machine), `beat` sends them on schedule (start one or more: only the holder "
-            "of the scheduler lock sends). Further options go to Celery, e.g. "
+            "on each machine; it also runs openIMIS core's queued mutations), `beat` sends them "
+            "on schedule (start one or more: only the holder of the scheduler lock sends). "
+            "Further options go to Celery, e.g. "
             "`openimis-host celery worker --concurrency 4 --loglevel INFO`.")
     # Workers and beat serve no URLs; `openimis-host check` covers the configuration.
     requires_system_checks = []
@@ -24,10 +26,15 @@ class Command(BaseCommand):
                             help="options for `celery worker` or `celery beat`")
 
     def handle(self, *args, program, celery_args, **options):
-        if settings.SCHEDULER_BACKEND != "celery":
+        # A worker also runs openIMIS core's queued mutations (ASYNC_MUTATIONS, legacy/mutations.py).
+        queued = getattr(settings, "ASYNC_MUTATIONS", False)
+        if settings.SCHEDULER_BACKEND != "celery" and not (program == "worker" and queued):
             raise ConfigError("SCHEDULER_BACKEND is not celery: set SCHEDULER_BACKEND=celery and "
                               "CELERY_BROKER_URL to run the tasks on Celery (or run "
-                              "`openimis-host scheduler` for the embedded scheduler)")
+                              "`openimis-host scheduler` for the embedded scheduler)"
+                              + ("" if program == "beat" else
+                                 "; with openIMIS core, MODE=PROD (or ASYNC=true) and "
+                                 "CELERY_BROKER_URL make workers run its mutations"))
         history.require_tables()
         from openimis_host.scheduler.celery import app, check_broker
 
