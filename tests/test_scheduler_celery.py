@@ -57,6 +57,12 @@ def celery_env(pg_env, tmp_path, broker: str, tasks: str = "tick") -> dict:
     return env
 
 
+def node(env: dict, i: int) -> str:
+    """A worker's node name of its own: two workers of one name collide on RabbitMQ's control
+    (pidbox) queue, and tests running in parallel on one machine would share ``w1@host``."""
+    return f"w{i}-{env['CELERY_QUEUE']}@%h"
+
+
 @pytest.fixture
 def queue_cleanup():
     """Register a test's env; its queue is deleted from the broker afterwards."""
@@ -80,7 +86,7 @@ def test_two_workers_and_two_beats_run_each_tick_once(broker, pg_env, tmp_path, 
                                                       queue_cleanup):
     env = celery_env(pg_env, tmp_path, broker)
     queue_cleanup(env)
-    workers = [procs(f"worker{i}", *WORKER, "--hostname", f"w{i}@%h", env=env) for i in (1, 2)]
+    workers = [procs(f"worker{i}", *WORKER, "--hostname", node(env, i), env=env) for i in (1, 2)]
     beats = [procs(f"beat{i}", *BEAT, env=env) for i in (1, 2)]
     everyone = workers + beats
     wait_for(lambda: len(runs(env)) >= 3, 60, "the first ticks", everyone)
@@ -108,7 +114,7 @@ def test_celery_failure_isolation_no_pile_up_and_run_now(pg_env, tmp_path, procs
                                                          cli):
     env = celery_env(pg_env, tmp_path, "redis", tasks="tick,boom,slow")
     queue_cleanup(env)
-    workers = [procs(f"worker{i}", *WORKER, "--hostname", f"w{i}@%h", env=env) for i in (1, 2)]
+    workers = [procs(f"worker{i}", *WORKER, "--hostname", node(env, i), env=env) for i in (1, 2)]
     beat = procs("beat", *BEAT, env=env)
     everyone = workers + [beat]
     wait_for(lambda: len(runs(env, "slow-end")) >= 2, 60, "two slow runs", everyone)
