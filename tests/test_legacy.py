@@ -221,7 +221,8 @@ def test_migrate_on_a_new_database_also_makes_the_tables_of_unmanaged_models(leg
                                "class Register(models.Model):\n"
                                "    name = models.CharField(db_column='FieldName', primary_key=True, "
                                "max_length=50)\n\n"
-                               "    class Meta:\n        managed = False\n        db_table = 'tblRegisters'\n"})
+                               "    class Meta:\n        managed = False\n"
+                               "        db_table = 'tblRegisters'\n"})
     env = {**with_dists(legacy_env, registers),
            "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,registers"}
     migrated = cli("migrate", env=env, timeout=300)
