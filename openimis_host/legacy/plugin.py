@@ -98,6 +98,12 @@ class LegacyPlugin:
             from .csrf import install
 
             install()
+        if self.name == "report":
+            from openIMIS.openimisapps import openimis_apps
+
+            from .reports import warn_unregistered
+
+            warn_unregistered(openimis_apps())
         if "query" in self.parts or "mutation" in self.parts:
             bind = getattr(self.submodule("schema"), "bind_signals", None)
             if callable(bind):
