@@ -34,7 +34,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def legacy_env(any_db_env):
-    """A host with openIMIS's core, location, medical and medical_pricelist, under SITE_ROOT=api."""
+    """A host with openIMIS's core, location, medical and medical_pricelist, under SITE_ROOT=api
+    (selected by OPENIMIS_MODULES from every pinned module installed)."""
     if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
         pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
                     "tests/legacy-requirements.txt (scripts/test installs them)")
