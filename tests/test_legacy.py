@@ -34,7 +34,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def legacy_env(any_db_env):
-    """A host with openIMIS's core, location, medical and medical_pricelist, under SITE_ROOT=api."""
+    """A host with openIMIS's core, location, medical and medical_pricelist, under SITE_ROOT=api
+    (selected by OPENIMIS_MODULES from every pinned module installed)."""
     if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
         pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
                     "tests/legacy-requirements.txt (scripts/test installs them)")
@@ -208,6 +209,32 @@ def test_a_missing_undeclared_dependency_fails_that_module_naming_what_to_instal
     assert ("it needs openimis-be-contribution-plan, which is not installed (not declared by the "
             "module): pip install openimis-be-contribution-plan") in error
     assert {status[n][0] for n in ("core", "location", "medical", "medical_pricelist")} == {"loaded"}
+
+
+def test_migrate_on_a_new_database_also_makes_the_tables_of_unmanaged_models(legacy_env, cli):
+    # openIMIS's SQL schema makes these tables (controls' tblControls is one); a new database
+    # has no such schema, so they come from the models like the others.
+    registers = build_dist("openimis-be-registers", "0.1", {
+        "registers/__init__.py": "",
+        "registers/apps.py": "from django.apps import AppConfig\n\n\n"
+                             "class RegistersConfig(AppConfig):\n    name = 'registers'\n",
+        "registers/models.py": "from django.db import models\n\n\n"
+                               "class Register(models.Model):\n"
+                               "    name = models.CharField(db_column='FieldName', primary_key=True, "
+                               "max_length=50)\n\n"
+                               "    class Meta:\n        managed = False\n"
+                               "        db_table = 'tblRegisters'\n"})
+    env = {**with_dists(legacy_env, registers),
+           "OPENIMIS_MODULES": "core,location,medical,medical_pricelist,registers"}
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    assert "Creating table tblRegisters (unmanaged registers.Register" in migrated.stdout
+    script = ("from registers.models import Register; Register.objects.create(name='x'); "
+              "print('registers', Register.objects.count())")
+    result = cli("shell", "-c", script, env=env, timeout=300)
+    assert result.returncode == 0 and "registers 1" in result.stdout, result.output
+    again = cli("migrate", env=env, timeout=300)  # the table exists now: left alone
+    assert again.returncode == 0 and "tblRegisters" not in again.stdout, again.output
 
 
 def test_a_wrong_password_in_prod_gets_cores_error_and_is_recorded_for_lock_out(legacy_env, cli, gunicorn):

@@ -21,6 +21,11 @@ UNDECLARED: dict[str, tuple[tuple[str, str], ...]] = {
     "insuree": (("claim", "openimis-be-claim"), ("policy", "openimis-be-policy")),
     "policy": (("contribution_plan", "openimis-be-contribution-plan"),),
     "claim": (("requests", "requests"),),
+    # Beyond the 18 (docs/openimis-modules.md, the standard distribution's table).
+    # django-cryptography 1.1 imports django.utils.baseconv, gone in Django 5: its fork.
+    "api_fhir_r4": (("yaml", "PyYAML"), ("django_cryptography", "django-cryptography-django5"),
+                    ("drf_spectacular", "drf-spectacular")),
+    "opensearch_reports": (("django_opensearch_dsl", "django-opensearch-dsl"),),
 }
 
 

@@ -100,6 +100,12 @@ class LegacyPlugin:
 
             csrf.install()
             mutations.install()
+        if self.name == "report":
+            from openIMIS.openimisapps import openimis_apps
+
+            from .reports import warn_unregistered
+
+            warn_unregistered(openimis_apps())
         if "query" in self.parts or "mutation" in self.parts:
             bind = getattr(self.submodule("schema"), "bind_signals", None)
             if callable(bind):
@@ -121,14 +127,25 @@ class _Query:
     @hookimpl
     def openimis_graphql_query(self):
         """``<name>.schema.Query``."""
-        return self.submodule("schema").Query
+        return _object_type(self.submodule("schema").Query)
 
 
 class _Mutation:
     @hookimpl
     def openimis_graphql_mutation(self):
         """``<name>.schema.Mutation``."""
-        return self.submodule("schema").Mutation
+        return _object_type(self.submodule("schema").Mutation)
+
+
+def _object_type(cls):
+    """``cls`` as a graphene ObjectType. openimis-be_py merges the modules' classes by
+    inheritance next to ObjectType, so a plain class of fields works there (workflow's Query
+    is one): here it becomes the ObjectType that inheritance would have made."""
+    import graphene
+
+    if not isinstance(cls, type) or issubclass(cls, graphene.ObjectType):
+        return cls  # anything else is for the host's own check to name
+    return type(cls.__name__, (cls, graphene.ObjectType), {"__module__": cls.__module__})
 
 
 class _ExceptionHandler:

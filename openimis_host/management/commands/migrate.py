@@ -6,13 +6,18 @@ and core.0013 on SQLite. So on a new database (``OPENIMIS_DATABASE=new``, the
 default) their migrations are switched off (MIGRATION_MODULES, set in
 legacy/settings.py) and their tables are created from their models (Django's
 ``--run-syncdb``), after auth's: their foreign keys point at auth's tables,
-which PostgreSQL checks. With ``OPENIMIS_DATABASE=existing`` (a database made by
-openIMIS's own SQL scripts) their real migrations run, as Django's migrate does.
+which PostgreSQL checks. A few of their models are unmanaged (``managed = False``:
+openIMIS's SQL schema makes the table, e.g. controls' tblControls); on a new database
+their tables are made from the models too. With ``OPENIMIS_DATABASE=existing`` (a
+database made by openIMIS's own SQL scripts) their real migrations run, as Django's
+migrate does.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrate
+from django.db import connections
 
 
 class Command(DjangoMigrate):
@@ -23,4 +28,24 @@ class Command(DjangoMigrate):
             call_command("migrate", "auth", interactive=False, verbosity=options["verbosity"],
                          database=options["database"], stdout=self.stdout, stderr=self.stderr)
             options["run_syncdb"] = True
+            super().handle(*args, **options)
+            self._unmanaged_tables(options["database"])
+            return None
         return super().handle(*args, **options)
+
+    def _unmanaged_tables(self, database: str) -> None:
+        """The tables of the openIMIS modules' unmanaged models that do not exist yet."""
+        from openimis_host.legacy.provider import installed
+
+        connection = connections[database]
+        existing = set(connection.introspection.table_names())
+        labels = {config.label for config in apps.get_app_configs()} & set(installed())
+        models = [m for label in sorted(labels) for m in apps.get_app_config(label).get_models()
+                  if not m._meta.managed and not m._meta.proxy and m._meta.db_table not in existing]
+        if not models:
+            return
+        with connection.schema_editor() as editor:
+            for model in models:
+                self.stdout.write(f"  Creating table {model._meta.db_table} (unmanaged "
+                                  f"{model._meta.label}: openIMIS's SQL schema has it)")
+                editor.create_model(model)
