@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from production_support import call, prod
+from production_support import prod
 from scheduler_support import Procs, wait_for
 from tcp_proxy import TcpProxy
 from test_legacy import MODULES_DIR, Client, create_admin
@@ -93,14 +93,11 @@ def logged_in(server) -> Client:
                                   '{ token } }')
     assert status == 200 and "errors" not in body, body
     client.headers["Authorization"] = f"Bearer {body['data']['tokenAuth']['token']}"
-    # core keeps the CSRF token in the session. Its cookie is Secure in PROD, which a cookie jar
-    # keeps off plain HTTP, so it is sent by hand, as a browser would over HTTPS.
-    reply = call("POST", server.url + "/api/graphql", {"query": "mutation { getCsrfToken { csrfToken } }"},
-                 headers=client.headers)
-    body = reply.json()
-    assert reply.status == 200 and "errors" not in body, body
+    # core keeps the CSRF token in the session: the cookie jar sends the session cookie back
+    # (over plain HTTP the host does not mark it Secure: security/headers.py).
+    status, body = client.graphql("mutation { getCsrfToken { csrfToken } }")
+    assert status == 200 and "errors" not in body, body
     client.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
-    client.headers["Cookie"] = reply.cookies()["sessionid"].split(";")[0]
     return client
 
 

@@ -118,6 +118,28 @@ def test_prod_sends_the_security_headers_and_secure_cookies(host_env, gunicorn, 
         assert ("httponly" in attributes) is http_only, cookies[name]
 
 
+def test_cookies_set_over_plain_http_are_not_marked_secure_and_that_is_logged_once(
+        host_env, gunicorn, tmp_path):
+    # SECURE_SSL_REDIRECT=false lets plain HTTP reach the views (no TLS, or a proxy that does
+    # not say it had HTTPS). A Secure cookie would never come back there (openIMIS keeps its
+    # CSRF token in the session), and it has just crossed the network in the clear anyway.
+    env = {**prod(host_env), "SECURE_SSL_REDIRECT": "false"}
+    migrate_and_create_user(env, tmp_path)
+    server = gunicorn(env, workers=1)
+    for _ in range(2):
+        cookies = login(server).cookies()
+        for name in ("csrftoken", "JWT"):
+            attributes = [a.strip().lower() for a in cookies[name].split(";")]
+            assert "secure" not in attributes, cookies[name]
+            assert "httponly" in attributes and "samesite=lax" in attributes, cookies[name]
+    # Over HTTPS (here: X-Forwarded-Proto from a trusted address) they are Secure.
+    for name, line in login(server, HTTPS).cookies().items():
+        assert "secure" in [a.strip().lower() for a in line.split(";")], line
+    warnings = [line for line in server.output.splitlines() if "not marked Secure" in line]
+    assert len(warnings) == 1, server.output
+    assert "FORWARDED_ALLOW_IPS" in warnings[0] and "TRUST_X_FORWARDED_PROTO" in warnings[0]
+
+
 def test_behind_a_tls_proxy_redirect_off_and_x_forwarded_proto_trusted(host_env, gunicorn):
     # gunicorn itself trusts X-Forwarded-Proto only from FORWARDED_ALLOW_IPS; here it
     # does not, so what is seen is Django's TRUST_X_FORWARDED_PROTO alone.
