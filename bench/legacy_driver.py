@@ -39,7 +39,7 @@ import legacy_http
 import legacy_project
 from configs import BENCH, BIN, workdir
 from driver import host_source, log, machine
-from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, Server
+from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, Server, external_side
 
 FOUR = ("core", "location", "medical", "medical_pricelist")
 #: openIMIS's standard order (openimis-be_py's openimis.json) of the 18 of issue 10.
@@ -115,8 +115,15 @@ def ready(server: Server) -> None:
     legacy_http.check_locations(data, 20)
 
 
-def run_throughput(plan: dict, database: dict) -> dict:
-    sides = [LegacySide("host", FOUR), LegacySide("handwired", FOUR)]
+def rotated(items: list, rnd: int) -> list:
+    """The sides in the order for round ``rnd``: each goes first in turn, and with two
+    sides the order alternates (AB, BA, AB, ...)."""
+    k = rnd % len(items)
+    return items[k:] + items[:k]
+
+
+def run_throughput(plan: dict, database: dict, externals: list) -> dict:
+    sides = [LegacySide("host", FOUR), LegacySide("handwired", FOUR), *externals]
     servers = []
     try:
         for side in sides:
@@ -128,7 +135,7 @@ def run_throughput(plan: dict, database: dict) -> dict:
                                      plan["concurrency"], plan["warmup"])
         samples = {s.side.name: {w: [] for w in WORKLOADS} for s in servers}
         for rnd in range(plan["rounds"]):
-            order = servers if rnd % 2 == 0 else servers[::-1]
+            order = rotated(servers, rnd)
             for name, body in WORKLOADS.items():
                 for server in order:
                     headers = server.headers if name == "locations" else {}
@@ -141,11 +148,11 @@ def run_throughput(plan: dict, database: dict) -> dict:
             server.stop()
 
 
-def run_boot(plan: dict, database: dict, modules: tuple) -> dict:
-    sides = [LegacySide("host", modules), LegacySide("handwired", modules)]
+def run_boot(plan: dict, database: dict, modules: tuple, externals: list) -> dict:
+    sides = [LegacySide("host", modules), LegacySide("handwired", modules), *externals]
     samples = {s.name: [] for s in sides}
     for rep in range(plan["boot_reps"]):
-        for side in (sides if rep % 2 == 0 else sides[::-1]):
+        for side in rotated(sides, rep):
             server = Server.start(side, database, workdir())
             try:
                 ready(server)
@@ -160,25 +167,26 @@ def run_boot(plan: dict, database: dict, modules: tuple) -> dict:
 
 
 def summarize(raw: dict) -> dict:
-    """Medians per side, and host/hand-wired ratios."""
+    """Medians per side, and the host's ratio to each other side (its throughput over theirs,
+    paired by round, and the ratio of the medians)."""
     out = {}
     if "throughput" in raw:
-        host, hand = (next(v for k, v in raw["throughput"].items() if k.startswith(p))
-                      for p in ("host", "handwired"))
+        by_side = raw["throughput"]
+        host = next(k for k in by_side if k.startswith("host"))
         out["throughput"] = {}
         for w in WORKLOADS:
-            h = [s["rps"] for s in host[w]]
-            b = [s["rps"] for s in hand[w]]
-            paired = statistics.median(x / y for x, y in zip(h, b))
-            out["throughput"][w] = {
-                "host_rps": statistics.median(h), "handwired_rps": statistics.median(b),
-                "ratio_of_medians": statistics.median(h) / statistics.median(b),
-                "ratio_paired": paired,
-                "host_p50_ms": statistics.median(s["p50_ms"] for s in host[w]),
-                "handwired_p50_ms": statistics.median(s["p50_ms"] for s in hand[w]),
-            }
-        loc = out["throughput"]["locations"]["ratio_paired"]
-        out["target"] = {"locations >= 1.5x": "PASS" if loc >= TARGET else "MISS"}
+            rps = {side: [s["rps"] for s in samples[w]] for side, samples in by_side.items()}
+            out["throughput"][w] = {side: {
+                "rps": statistics.median(values),
+                "p50_ms": statistics.median(s["p50_ms"] for s in by_side[side][w]),
+                **({} if side == host else {
+                    "host_ratio_paired": statistics.median(
+                        h / o for h, o in zip(rps[host], values)),
+                    "host_ratio_of_medians": statistics.median(rps[host]) / statistics.median(values)}),
+            } for side, values in rps.items()}
+        hand = next(k for k in by_side if k.startswith("handwired"))
+        loc = out["throughput"]["locations"][hand]["host_ratio_paired"]
+        out["target"] = {"locations >= 1.5x hand-wired": "PASS" if loc >= TARGET else "MISS"}
     if "boot" in raw:
         out["boot"] = {}
         for name, reps in raw["boot"].items():
@@ -195,17 +203,19 @@ def table(summary: dict, info: dict) -> str:
     lines = [f"legacy benchmark ({info['mode']}), {info['date']}, host {info['host_source']['commit']}"
              f" ({info['host_source']['uncommitted_files']} uncommitted files), "
              f"load {info['machine']['load_before'][0]:.1f} -> {info['machine']['load_after'][0]:.1f}",
-             f"gunicorn: {WORKERS} workers x {THREADS} threads (gthread, preload) on each side; "
+             f"gunicorn: {WORKERS} workers x {THREADS} threads (gthread, preload) for host and hand-wired"
+             + "".join(f"; {n}: {' '.join(e['command'][1:])}" for n, e in info["externals"].items()) + "; "
              f"client: {info['plan']['concurrency']} threads, a new connection per request"]
     if "throughput" in summary:
         lines += ["", f"throughput, {len(FOUR)} modules ({', '.join(FOUR)}), "
-                      f"{info['plan']['rounds']} rounds x {info['plan']['seconds']:.0f} s per side:",
-                  f"{'workload':<12}{'host req/s':>12}{'hand req/s':>12}{'paired':>9}{'of med.':>9}"
-                  f"{'host p50':>10}{'hand p50':>10}"]
-        for w, r in summary["throughput"].items():
-            lines.append(f"{w:<12}{r['host_rps']:>12.1f}{r['handwired_rps']:>12.1f}"
-                         f"{r['ratio_paired']:>8.2f}x{r['ratio_of_medians']:>8.2f}x"
-                         f"{r['host_p50_ms']:>8.1f}ms{r['handwired_p50_ms']:>8.1f}ms")
+                      f"{info['plan']['rounds']} rounds x {info['plan']['seconds']:.0f} s per side "
+                      "(host x = the host's req/s over that side's: paired by round / of the medians):",
+                  f"{'workload':<12}{'side':<14}{'req/s':>9}{'p50':>10}{'host x':>18}"]
+        for w, sides in summary["throughput"].items():
+            for side, r in sides.items():
+                ratio = (f"{r['host_ratio_paired']:.2f}x / {r['host_ratio_of_medians']:.2f}x"
+                         if "host_ratio_paired" in r else "")
+                lines.append(f"{w:<12}{side:<14}{r['rps']:>9.1f}{r['p50_ms']:>8.1f}ms{ratio:>18}")
         for target, verdict in summary["target"].items():
             lines.append(f"target {target} (paired): {verdict}")
     if "boot" in summary:
@@ -233,12 +243,16 @@ def main() -> int:
     parser.add_argument("--parts", default=",".join(PARTS),
                         help="comma-separated subset of: " + ", ".join(PARTS))
     parser.add_argument("--output", default=str(BENCH / "legacy-results.json"))
+    parser.add_argument("--external", action="append", default=[], metavar="NAME=FILE",
+                        help="also measure another assembly of the same modules, described by the "
+                             "JSON FILE: command (gunicorn's, without --bind), env, cwd (README)")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
     if set(parts) - set(PARTS):
         parser.error(f"unknown part(s): {', '.join(sorted(set(parts) - set(PARTS)))}")
     if not (MODULES_DIR / "core").is_dir():
         sys.exit(f"no openIMIS modules in {MODULES_DIR}: run the benchmark through `bench/run --legacy`")
+    externals = [external_side(spec) for spec in args.external]
     mode = "quick" if args.quick else "full"
     plan = PLANS[mode]
     modules = installed_modules()
@@ -248,7 +262,8 @@ def main() -> int:
     started = time.monotonic()
     info = {"mode": mode, "plan": plan, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "machine": machine(), "versions": versions(), "host_source": host_source(),
-            "boot_modules": list(modules), "python": platform.python_version()}
+            "boot_modules": list(modules), "python": platform.python_version(),
+            "externals": {e.name: {"command": e.spec["command"], "cwd": e.spec["cwd"]} for e in externals}}
     name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
     database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
     psql(f'CREATE DATABASE "{name}"')
@@ -257,10 +272,10 @@ def main() -> int:
         prepare_database(database, modules)
         if "throughput" in parts:
             log("throughput ...")
-            raw["throughput"] = run_throughput(plan, database)
+            raw["throughput"] = run_throughput(plan, database, externals)
         if "boot" in parts:
             log(f"boot with {len(modules)} modules ...")
-            raw["boot"] = run_boot(plan, database, modules)
+            raw["boot"] = run_boot(plan, database, modules, externals)
     finally:
         psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     info["seconds"] = round(time.monotonic() - started, 1)

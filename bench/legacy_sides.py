@@ -10,6 +10,7 @@ workers, threads and timeout. Both on the same PostgreSQL database.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -35,6 +36,23 @@ def clean_environ() -> dict:
             if not k.startswith(_DROP_PREFIXES) and k not in _DROP}
 
 
+def external_side(spec: str) -> LegacySide:
+    """``NAME=FILE``: a side described by the JSON FILE (``command``, ``env``, ``cwd``)."""
+    name, _, path = spec.partition("=")
+    try:
+        described = json.loads(Path(path).read_text())
+        command, env = list(described["command"]), dict(described["env"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SystemExit(f"--external {spec}: expected NAME=FILE, FILE a JSON object with "
+                         f"'command' (a list: the gunicorn command line, without --bind), 'env' "
+                         f"(an object) and optionally 'cwd': {type(exc).__name__}: {exc}") from None
+    if not name:
+        raise SystemExit(f"--external {spec}: expected NAME=FILE")
+    return LegacySide("external", (), name, (("command", tuple(command)),
+                                             ("env", tuple(env.items())),
+                                             ("cwd", described.get("cwd", "."))))
+
+
 @dataclass(frozen=True)
 class LegacySide:
     """One side: ``kind`` host or handwired, serving ``modules`` (openIMIS app names)."""
@@ -42,6 +60,13 @@ class LegacySide:
     kind: str
     modules: tuple
     label: str = ""
+    #: For kind "external": {"command": [...], "env": {...}, "cwd": "..."}: another assembly
+    #: of the same modules, prepared outside this repository (``--external``; README).
+    external: tuple = ()
+
+    @property
+    def spec(self) -> dict:
+        return dict(self.external)
 
     @property
     def name(self) -> str:
@@ -71,6 +96,8 @@ class LegacySide:
     def env(self, database: dict) -> dict:
         """The environment of this side's processes on ``database`` (DB_* variables)."""
         env = {**clean_environ(), **database, "DJANGO_LOG_LEVEL": "ERROR"}
+        if self.kind == "external":
+            return {**env, **dict(self.spec["env"])}
         if self.kind == "host":
             return {**env, "PYTHONPATH": str(self.modules_dir()), "MODE": "PROD", "SECRET_KEY": SECRET_KEY,
                     "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
@@ -82,7 +109,12 @@ class LegacySide:
                 "DJANGO_SETTINGS_MODULE": "handwired_legacy.settings", "SECRET_KEY": SECRET_KEY,
                 "JWT_SIGNING_KEY": SECRET_KEY}
 
+    def cwd(self, workdir: Path) -> Path:
+        return Path(self.spec["cwd"]) if self.kind == "external" else workdir
+
     def gunicorn_args(self) -> list[str]:
+        if self.kind == "external":
+            return list(self.spec["command"])
         if self.kind == "host":
             return [str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf"]
         return [str(BIN / "gunicorn"), "handwired_legacy.wsgi:application", "--preload",
@@ -116,7 +148,7 @@ class Server:
         with open(log, "wb") as out:
             started = time.perf_counter()
             proc = subprocess.Popen(side.gunicorn_args() + ["--bind", f"127.0.0.1:{port}"],
-                                    env=side.env(database), cwd=workdir, stdout=out,
+                                    env=side.env(database), cwd=side.cwd(workdir), stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)
         server = cls(side, proc, port, log)
         limit = started + deadline
