@@ -4,6 +4,7 @@ A :class:`~openimis_host.errors.HostError` (a bad environment value, a broken
 module) is printed as its message, without a traceback, and exits with 2.
 """
 
+import contextlib
 import os
 import sys
 
@@ -28,6 +29,13 @@ def main(argv=None) -> int:
     from django.core.management import execute_from_command_line
 
     try:
+        if _json_listing(argv):
+            # Modules may print while they are assembled (openIMIS's location prints its
+            # configuration in ready()): keep stdout for the JSON document, so that it parses.
+            import django
+
+            with contextlib.redirect_stdout(sys.stderr):
+                django.setup()
         execute_from_command_line(argv)
     except HostError as exc:
         exit_with(exc)
@@ -42,6 +50,11 @@ def main(argv=None) -> int:
                   "DB_NAME, DB_USER and DB_PASSWORD, that the server runs and that the database "
                   "exists (createdb)")
     return 0
+
+
+def _json_listing(argv: list[str]) -> bool:
+    """Whether the command prints a JSON document on stdout (``modules --json``, ``tasks --json``)."""
+    return len(argv) > 2 and argv[1] in ("modules", "tasks") and "--json" in argv[2:]
 
 
 if __name__ == "__main__":

@@ -168,10 +168,11 @@ def _from_providers(host: Host, eps) -> list[Module]:
             host.fail(provider, "openimis.E021", f"the module provider '{ep.value}' returned {wrong}",
                       f"make it return a list of plugins_spec.ProvidedModule ({provider.distribution})")
             continue
-        for record in provided:
+        for rank, record in enumerate(provided):
             modules.append(Module(
                 name=record.name, distribution=record.distribution, version=record.version,
                 source=f"provider {ep.name}", plugin=record.plugin, after=tuple(record.after),
+                rank=rank,
             ))
     return modules
 

@@ -48,6 +48,9 @@ class Module:
     requires: frozenset = frozenset()
     #: Names of modules it must come after (a provider's ``ProvidedModule.after``).
     after: tuple[str, ...] = ()
+    #: Its position in its provider's list (0 for any other module): the tie-break before the
+    #: name, so that a provider's modules keep the provider's order where nothing else decides.
+    rank: int = 0
     builtin: bool = False
     summary: str | None = None
     home_page: str | None = None

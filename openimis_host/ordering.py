@@ -1,7 +1,9 @@
 """Module order: dependencies first, ties by name, cycles named.
 
 A module depends on the modules whose distributions it requires (Requires-Dist)
-and on those its provider says it comes after (``ProvidedModule.after``).
+and on those its provider says it comes after (``ProvidedModule.after``). Where
+nothing decides, a provider's modules keep the order the provider listed them in,
+and other modules go by name.
 Part of discovery; kept apart because it is a graph algorithm over the Module
 records and nothing else. The built-in module comes first of all.
 """
@@ -14,8 +16,10 @@ from .host import FAILED, LOADED, Host, Module, canonical_name
 
 
 def ordered(host: Host) -> list[Module]:
-    """Dependencies first; modules with no dependency between them by name."""
+    """Dependencies first; modules with no dependency between them in their provider's order
+    (``Module.rank``), then by name."""
     loaded = host.loaded
+    key = {m.name: (m.rank, m.name) for m in loaded}
     by_dist: dict[str, list[Module]] = {}
     for m in loaded:
         if m.distribution:
@@ -29,16 +33,16 @@ def ordered(host: Host) -> list[Module]:
         for d in ds:
             dependents[d].add(name)
     waiting = {name: len(ds) for name, ds in deps.items()}
-    ready = [name for name, n in waiting.items() if n == 0]
+    ready = [key[name] for name, n in waiting.items() if n == 0]
     heapq.heapify(ready)
     order = []
     while ready:
-        name = heapq.heappop(ready)
+        _, name = heapq.heappop(ready)
         order.append(name)
         for dep in dependents[name]:
             waiting[dep] -= 1
             if waiting[dep] == 0:
-                heapq.heappush(ready, dep)
+                heapq.heappush(ready, key[dep])
     stuck = sorted(set(waiting) - set(order))
     for name in stuck:
         cycle = _cycle(name, deps, set(stuck))

@@ -81,9 +81,11 @@ class ProvidedModule:
         the installed distribution the module really comes from, shown by
         ``openimis-host modules`` and in every message about the module.
     ``after``
-        names of modules this one must load after. They order the modules of a
-        provider; Requires-Dist is not read for provided modules, since the
-        provider knows their real dependencies better than their metadata.
+        names of modules this one must load after, and needs in use (if one is
+        disabled or failed, so is this one). Requires-Dist is not read for provided
+        modules, since the provider knows their real dependencies better than their
+        metadata. Where ``after`` leaves the order open, the host keeps the order of
+        the provider's list.
     """
 
     name: str

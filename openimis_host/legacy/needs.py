@@ -20,6 +20,7 @@ UNDECLARED: dict[str, tuple[tuple[str, str], ...]] = {
     "report": (("reportbro", "reportbro-lib"),),
     "insuree": (("claim", "openimis-be-claim"), ("policy", "openimis-be-policy")),
     "policy": (("contribution_plan", "openimis-be-contribution-plan"),),
+    "claim": (("requests", "requests"),),
 }
 
 

@@ -32,9 +32,11 @@ PREFIX = "openimis-be-"
 def provide() -> list[ProvidedModule]:
     """One record per installed ``openimis-be-*`` distribution, in the order they must load.
 
-    Each record's ``after`` names every module before it, so the host keeps
-    exactly this order. Requirements set aside to break a cycle are logged
-    once, at INFO.
+    Each record's ``after`` names the modules it requires (Requires-Dist) that
+    load before it: those must be in use too. The host keeps this list's order
+    where ``after`` leaves it open, so selecting some of the modules
+    (OPENIMIS_MODULES) keeps their standard order. Requirements set aside to
+    break a cycle are logged once, at INFO.
     """
     found = installed()
     by_dist = {canonicalize_name(m.distribution): name for name, m in found.items()}
@@ -44,12 +46,13 @@ def provide() -> list[ProvidedModule]:
         log.info("openIMIS modules: %s (cycles in their Requires-Dist, broken by openIMIS's "
                  "standard order)", "; ".join(f"'{m}' loads before '{r}', which it requires"
                                               for m, r in result.ignored))
+    set_aside = set(result.ignored)
     records = []
-    for i, name in enumerate(result.names):
+    for name in result.names:
         m = found[name]
+        after = tuple(r for r in result.names if r in requires[name] and (name, r) not in set_aside)
         records.append(ProvidedModule(name=name, plugin=make_plugin(name, m.distribution, m.parts),
-                                      distribution=m.distribution, version=m.version,
-                                      after=tuple(result.names[:i])))
+                                      distribution=m.distribution, version=m.version, after=after))
     return records
 
 

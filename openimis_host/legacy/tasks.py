@@ -58,7 +58,7 @@ class Recorder:
 
         from .provider import installed
 
-        jobs = getattr(settings, "SCHEDULER_JOBS", None) or []
+        jobs = _by_id(getattr(settings, "SCHEDULER_JOBS", None) or [])
         # Only core (owned False) needs the installed modules; asked for every module, the
         # metadata scan cost a second of an 18-module boot.
         modules = set(installed()) if jobs and not owned else set()
@@ -76,6 +76,17 @@ class Recorder:
         while candidate in taken:
             candidate, n = f"{name}_{n}", n + 1
         return candidate
+
+
+def _by_id(jobs: list) -> list:
+    """The entries of ``SCHEDULER_JOBS``, one per job id: a later entry with the id of an
+    earlier one replaces it, as on APScheduler with ``replace_existing``. (policy 1.11 appends
+    its renewal job to the setting at import, where openimis-be_py's settings already have it.)"""
+    kept: dict[object, dict] = {}
+    for i, job in enumerate(jobs):
+        job_id = dict(job.get("kwargs") or {}).get("id") if isinstance(job, dict) else None
+        kept[job_id if job_id is not None else ("#", i)] = job
+    return list(kept.values())
 
 
 def _identifier(label: str) -> str:

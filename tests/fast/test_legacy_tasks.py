@@ -6,7 +6,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from openimis_host.legacy.tasks import Recorder, UnsupportedJob
+from openimis_host.legacy.tasks import Recorder, UnsupportedJob, _by_id
 
 
 def job():
@@ -55,3 +55,12 @@ def test_schedules_the_host_cannot_run_are_refused_by_name(trigger, options, wor
     with pytest.raises(UnsupportedJob, match=words) as caught:
         Recorder("core").add_job(job, trigger, id="my_job", **options)
     assert "'my_job'" in str(caught.value)
+
+
+def test_a_scheduler_jobs_entry_with_the_id_of_an_earlier_one_replaces_it():
+    # openimis-be_py's settings list policy's renewal job, and policy 1.11 appends it again.
+    default = {"method": "policy.tasks.get_policies_for_renewal", "args": ["cron"],
+               "kwargs": {"id": "openimis_renewal_batch", "hour": 8, "minute": 30}}
+    appended = {**default, "kwargs": {**default["kwargs"], "replace_existing": True}}
+    other = {"method": "claim.tasks.sweep", "args": ["cron"], "kwargs": {"minute": 0}}
+    assert _by_id([default, other, appended, other]) == [appended, other, other]

@@ -180,6 +180,10 @@ PROVIDER = """
         return [ProvidedModule("second", Second, "real-second", "2.0", after=("first",)),
                 ProvidedModule("first", First, "real-first", "1.5")]
 
+    def unordered():  # nothing between them decides: the provider's order stands
+        return [ProvidedModule("zeta", First, "real-zeta", "1.0"),
+                ProvidedModule("alpha", Second, "real-alpha", "1.0")]
+
     def broken():
         raise OSError("no disk")
 
@@ -201,6 +205,11 @@ def test_a_provider_supplies_modules_in_the_order_it_says_with_their_real_distri
     first = host.get("first")
     assert (first.distribution, first.version, first.source) == ("real-first", "1.5", "provider bridge")
     assert host.collect("openimis_settings") == {"first": {"FIRST_WORD": 1}, "second": {"SECOND_WORD": 2}}
+
+
+def test_provided_modules_nothing_orders_keep_the_providers_order_not_the_names(fake_dists):
+    provider_dist(fake_dists, "unordered")
+    assert names(fake_dists.discover()) == ["host", "zeta", "alpha"]
 
 
 def test_provided_modules_obey_the_selection_lists(fake_dists):
