@@ -13,7 +13,7 @@ dropped after it; only 127.0.0.1; every load bounded in time and count):
   ``tokenAuth``; the sides take turns (host, hand-wired, hand-wired, host, ...),
   several rounds. Target: host >= 1.5x hand-wired requests/s on ``locations``.
 - ``boot``: both sides with the 18 distributions of issue 10 (those of
-  bench/legacy-requirements.txt that load): seconds from starting gunicorn
+  tests/legacy-requirements.txt): seconds from starting gunicorn
   to the first answered query, then Pss and VmRSS per worker after a few
   queries of each kind. No target.
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import legacy_http
 from configs import _DROP, _DROP_PREFIXES, BIN, BUILD
 
-MODULES_DIR = BUILD / "legacy-modules"  # all of bench/legacy-requirements.txt (pip --target)
+MODULES_DIR = BUILD / "legacy-modules"  # all 18 of tests/legacy-requirements.txt (pip --target)
 #: Two sync-equivalent workers, as the seed's reference figures were taken with.
 WORKERS = 2
 THREADS = 32
@@ -77,8 +77,7 @@ class LegacySide:
 
     def modules_dir(self) -> Path:
         """A directory where exactly this side's modules are installed (links into MODULES_DIR),
-        as tests/legacy-requirements.txt installs four of them: what is not installed is not
-        there to be discovered, and a Requires-Dist on it is not enforced."""
+        so that both sides have the same modules, as if only these had been pip-installed."""
         path = BUILD / f"legacy-modules-{len(self.modules)}"
         if path.is_dir():
             return path
