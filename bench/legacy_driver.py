@@ -73,11 +73,16 @@ for r in range({REGIONS}):
 
 
 def psql(sql: str) -> None:
+    """Run ``sql`` on the local PostgreSQL server as postgres (trust, as scripts/services sets up)."""
     import psycopg
 
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                         autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
+    try:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                             autocommit=True, connect_timeout=10) as conn:
+            conn.execute(sql)
+    except psycopg.OperationalError as exc:
+        raise legacy_http.Failed(f"PostgreSQL on 127.0.0.1:5432 (user postgres) refused {sql!r}: "
+                                 f"{exc}; start it with scripts/services") from None
 
 
 def installed_modules() -> tuple:
@@ -266,18 +271,22 @@ def main() -> int:
             "externals": {e.name: {"command": e.spec["command"], "cwd": e.spec["cwd"]} for e in externals}}
     name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
     database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
-    psql(f'CREATE DATABASE "{name}"')
     raw = {}
     try:
-        prepare_database(database, modules)
-        if "throughput" in parts:
-            log("throughput ...")
-            raw["throughput"] = run_throughput(plan, database, externals)
-        if "boot" in parts:
-            log(f"boot with {len(modules)} modules ...")
-            raw["boot"] = run_boot(plan, database, modules, externals)
-    finally:
-        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{name}"')
+        try:
+            prepare_database(database, modules)
+            if "throughput" in parts:
+                log("throughput ...")
+                raw["throughput"] = run_throughput(plan, database, externals)
+            if "boot" in parts:
+                log(f"boot with {len(modules)} modules ...")
+                raw["boot"] = run_boot(plan, database, modules, externals)
+        finally:
+            psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except legacy_http.Failed as exc:  # a side that failed, or no database: said, not a traceback
+        log(f"legacy benchmark failed: {exc}")
+        return 1
     info["seconds"] = round(time.monotonic() - started, 1)
     info["machine"]["load_after"] = os.getloadavg()
     summary = summarize(raw)
