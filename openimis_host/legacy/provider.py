@@ -8,8 +8,10 @@ installed metadata only and imports none of the modules.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -66,10 +68,18 @@ class Installed:
 
 def installed() -> dict[str, Installed]:
     """Module name -> :class:`Installed`, for each installed ``openimis-be-*`` distribution
-    (the first one on sys.path wins, as for imports)."""
+    (the first one on sys.path wins, as for imports).
+
+    Read once per ``sys.path``: the provider, the derived settings and the scheduled tasks
+    all ask, and each scan reads the metadata of every installed distribution."""
+    return dict(_installed(tuple(sys.path)))
+
+
+@functools.lru_cache(maxsize=4)
+def _installed(path: tuple) -> dict[str, Installed]:
     found: dict[str, Installed] = {}
     seen: set[str] = set()
-    for dist in metadata.distributions():
+    for dist in metadata.distributions(path=list(path)):
         meta = dist.metadata
         name = meta["Name"] or ""
         canonical = canonicalize_name(name)

@@ -1,0 +1,302 @@
+"""The legacy benchmark: openIMIS's own modules (graphene 2) under the host and hand-wired.
+
+    bench/run --legacy [--quick] [--parts throughput,boot]
+
+Parts (both against the same PostgreSQL database, made fresh for the run and
+dropped after it; only 127.0.0.1; every load bounded in time and count):
+
+- ``throughput``: the host and a hand-wired Django project (graphene-django 2's
+  own GraphQLView on the same schema: legacy_project.py) serving core,
+  location, medical and medical_pricelist, on gunicorn with the same workers
+  and threads. A logged-in client (tokenAuth, getCsrfToken, as openIMIS's
+  front-end) repeats one authenticated ``locations`` query, and separately
+  ``tokenAuth``; the sides take turns (host, hand-wired, hand-wired, host, ...),
+  several rounds. Target: host >= 1.5x hand-wired requests/s on ``locations``.
+- ``boot``: both sides with the 18 distributions of issue 10 (those of
+  tests/legacy-requirements.txt): seconds from starting gunicorn
+  to the first answered query, then Pss and VmRSS per worker after a few
+  queries of each kind. No target.
+
+Medians of the rounds, ratios host/hand-wired; the table goes to stdout,
+everything to bench/legacy-results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from importlib import metadata
+
+import legacy_http
+import legacy_project
+from configs import BENCH, BIN, workdir
+from driver import host_source, log, machine
+from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, Server, external_side
+
+FOUR = ("core", "location", "medical", "medical_pricelist")
+#: openIMIS's standard order (openimis-be_py's openimis.json) of the 18 of issue 10.
+EIGHTEEN = ("core", "report", "location", "medical", "medical_pricelist", "product", "insuree",
+            "policy", "contribution", "payer", "payment", "claim", "claim_batch", "calculation",
+            "contribution_plan", "policyholder", "contract", "invoice")
+USER, PASSWORD = "Admin", "admin123"  # openIMIS's demo administrator
+REGIONS, DISTRICTS_PER_REGION = 5, 8  # the query asks for the first 20 districts
+
+PLANS = {
+    "quick": {"rounds": 3, "seconds": 3.0, "warmup": 2.0, "concurrency": 4, "boot_reps": 2,
+              "after_boot_requests": 10},
+    "full": {"rounds": 6, "seconds": 6.0, "warmup": 3.0, "concurrency": 4, "boot_reps": 4,
+             "after_boot_requests": 30},
+}
+PARTS = ("throughput", "boot")
+TARGET = 1.5
+
+SEED = f"""
+from datetime import date
+from core.test_helpers import create_test_interactive_user
+from location.models import Location
+create_test_interactive_user(username={USER!r}, password={PASSWORD!r}, custom_props={{"language": "en"}})
+for r in range({REGIONS}):
+    region = Location.objects.create(code=f"R{{r}}", name=f"Region {{r}}", type="R",
+                                     validity_from=date(2019, 6, 1), audit_user_id=-1)
+    for d in range({DISTRICTS_PER_REGION}):
+        Location.objects.create(code=f"R{{r}}D{{d}}", name=f"District {{r}}.{{d}}", type="D",
+                                parent=region, validity_from=date(2019, 6, 1), audit_user_id=-1)
+"""
+
+
+def psql(sql: str) -> None:
+    """Run ``sql`` on the local PostgreSQL server as postgres (trust, as scripts/services sets up)."""
+    import psycopg
+
+    try:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                             autocommit=True, connect_timeout=10) as conn:
+            conn.execute(sql)
+    except psycopg.OperationalError as exc:
+        raise legacy_http.Failed(f"PostgreSQL on 127.0.0.1:5432 (user postgres) refused {sql!r}: "
+                                 f"{exc}; start it with scripts/services") from None
+
+
+def installed_modules() -> tuple:
+    """The 18 of EIGHTEEN that are installed in MODULES_DIR, in the standard order."""
+    return tuple(m for m in EIGHTEEN if (MODULES_DIR / m / "__init__.py").exists())
+
+
+def prepare_database(database: dict, modules: tuple) -> None:
+    """Tables for every module (the host's migrate, new-database mode), the demo Admin,
+    and locations for the query."""
+    host = LegacySide("host", modules)
+    env = host.env(database)
+    for args, what in ((["migrate"], "migrate"), (["shell", "-c", SEED], "seeding")):
+        proc = subprocess.run([str(BIN / "openimis-host"), *args], env=env, cwd=workdir(),
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise legacy_http.Failed(f"{what} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n"
+                                     f"{proc.stderr[-4000:]}")
+        log(f"database: {what} done")
+
+
+def body_of(query: str, variables: dict | None = None) -> dict:
+    return {"query": query, "variables": variables or {}}
+
+
+LOGIN_BODY = body_of(legacy_http.LOGIN, {"u": USER, "p": PASSWORD})
+LOCATIONS_BODY = body_of(legacy_http.LOCATIONS)
+WORKLOADS = {"locations": LOCATIONS_BODY, "tokenAuth": LOGIN_BODY}
+
+
+def ready(server: Server) -> None:
+    """Log in once and check the answer of the measured query."""
+    server.headers = legacy_http.login(server.port, USER, PASSWORD)
+    data, _ = legacy_http.graphql(server.port, legacy_http.LOCATIONS, headers=server.headers)
+    legacy_http.check_locations(data, 20)
+
+
+def rotated(items: list, rnd: int) -> list:
+    """The sides in the order for round ``rnd``: each goes first in turn, and with two
+    sides the order alternates (AB, BA, AB, ...)."""
+    k = rnd % len(items)
+    return items[k:] + items[:k]
+
+
+def run_throughput(plan: dict, database: dict, externals: list) -> dict:
+    sides = [LegacySide("host", FOUR), LegacySide("handwired", FOUR), *externals]
+    servers = []
+    try:
+        for side in sides:
+            servers.append(Server.start(side, database, workdir()))
+            ready(servers[-1])
+        for server in servers:  # each worker imports what it imports lazily, opens connections
+            for name, body in WORKLOADS.items():
+                legacy_http.run_load(server.port, body, server.headers if name == "locations" else {},
+                                     plan["concurrency"], plan["warmup"])
+        samples = {s.side.name: {w: [] for w in WORKLOADS} for s in servers}
+        for rnd in range(plan["rounds"]):
+            order = rotated(servers, rnd)
+            for name, body in WORKLOADS.items():
+                for server in order:
+                    headers = server.headers if name == "locations" else {}
+                    samples[server.side.name][name].append(legacy_http.run_load(
+                        server.port, body, headers, plan["concurrency"], plan["seconds"]))
+            log(f"throughput: round {rnd + 1}/{plan['rounds']}")
+        return samples
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def run_boot(plan: dict, database: dict, modules: tuple, externals: list) -> dict:
+    sides = [LegacySide("host", modules), LegacySide("handwired", modules), *externals]
+    samples = {s.name: [] for s in sides}
+    for rep in range(plan["boot_reps"]):
+        for side in rotated(sides, rep):
+            server = Server.start(side, database, workdir())
+            try:
+                ready(server)
+                for _ in range(plan["after_boot_requests"]):
+                    legacy_http.graphql(server.port, legacy_http.LOCATIONS, headers=server.headers)
+                    legacy_http.graphql(server.port, legacy_http.LOGIN, {"u": USER, "p": PASSWORD})
+                samples[side.name].append({"first_answer": server.first_answer, **server.memory()})
+            finally:
+                server.stop()
+        log(f"boot: repetition {rep + 1}/{plan['boot_reps']}")
+    return samples
+
+
+def summarize(raw: dict) -> dict:
+    """Medians per side, and the host's ratio to each other side (its throughput over theirs,
+    paired by round, and the ratio of the medians)."""
+    out = {}
+    if "throughput" in raw:
+        by_side = raw["throughput"]
+        host = next(k for k in by_side if k.startswith("host"))
+        out["throughput"] = {}
+        for w in WORKLOADS:
+            rps = {side: [s["rps"] for s in samples[w]] for side, samples in by_side.items()}
+            out["throughput"][w] = {side: {
+                "rps": statistics.median(values),
+                "p50_ms": statistics.median(s["p50_ms"] for s in by_side[side][w]),
+                **({} if side == host else {
+                    "host_ratio_paired": statistics.median(
+                        h / o for h, o in zip(rps[host], values)),
+                    "host_ratio_of_medians": statistics.median(rps[host]) / statistics.median(values)}),
+            } for side, values in rps.items()}
+        hand = next(k for k in by_side if k.startswith("handwired"))
+        loc = out["throughput"]["locations"][hand]["host_ratio_paired"]
+        out["target"] = {"locations >= 1.5x hand-wired": "PASS" if loc >= TARGET else "MISS"}
+    if "boot" in raw:
+        out["boot"] = {}
+        for name, reps in raw["boot"].items():
+            out["boot"][name] = {
+                "first_answer_s": statistics.median(r["first_answer"] for r in reps),
+                "worker_pss_mib": statistics.median(statistics.mean(r["worker_pss"]) for r in reps) / 1024,
+                "worker_rss_mib": statistics.median(statistics.mean(r["worker_rss"]) for r in reps) / 1024,
+                "master_rss_mib": statistics.median(r["master_rss"] for r in reps) / 1024,
+            }
+    return out
+
+
+def table(summary: dict, info: dict) -> str:
+    lines = [f"legacy benchmark ({info['mode']}), {info['date']}, host {info['host_source']['commit']}"
+             f" ({info['host_source']['uncommitted_files']} uncommitted files), "
+             f"load {info['machine']['load_before'][0]:.1f} -> {info['machine']['load_after'][0]:.1f}",
+             f"gunicorn: {WORKERS} workers x {THREADS} threads (gthread, preload) for host and hand-wired"
+             + "".join(f"; {n}: {' '.join(e['command'][1:])}" for n, e in info["externals"].items()) + "; "
+             f"client: {info['plan']['concurrency']} threads, a new connection per request"]
+    if "throughput" in summary:
+        lines += ["", f"throughput, {len(FOUR)} modules ({', '.join(FOUR)}), "
+                      f"{info['plan']['rounds']} rounds x {info['plan']['seconds']:.0f} s per side "
+                      "(host x = the host's req/s over that side's: paired by round / of the medians):",
+                  f"{'workload':<12}{'side':<14}{'req/s':>9}{'p50':>10}{'host x':>18}"]
+        for w, sides in summary["throughput"].items():
+            for side, r in sides.items():
+                ratio = (f"{r['host_ratio_paired']:.2f}x / {r['host_ratio_of_medians']:.2f}x"
+                         if "host_ratio_paired" in r else "")
+                lines.append(f"{w:<12}{side:<14}{r['rps']:>9.1f}{r['p50_ms']:>8.1f}ms{ratio:>18}")
+        for target, verdict in summary["target"].items():
+            lines.append(f"target {target} (paired): {verdict}")
+    if "boot" in summary:
+        lines += ["", f"boot with {len(info['boot_modules'])} modules "
+                      f"({', '.join(info['boot_modules'])}), {info['plan']['boot_reps']} boots per side:",
+                  f"{'side':<14}{'first answer':>13}{'Pss/worker':>12}{'RSS/worker':>12}{'master RSS':>12}"]
+        for name, r in summary["boot"].items():
+            lines.append(f"{name:<14}{r['first_answer_s']:>12.2f}s{r['worker_pss_mib']:>9.1f}MiB"
+                         f"{r['worker_rss_mib']:>9.1f}MiB{r['master_rss_mib']:>9.1f}MiB")
+    return "\n".join(lines)
+
+
+def versions() -> dict:
+    names = ("openimis-host", "Django", "graphene", "graphene-django", "graphql-core",
+             "django-graphql-jwt", "gunicorn", "psycopg")
+    found = {d: metadata.version(d) for d in names}
+    found.update({d.metadata["Name"]: d.version for d in metadata.distributions(path=[str(MODULES_DIR)])})
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="comma-separated subset of: " + ", ".join(PARTS))
+    parser.add_argument("--output", default=str(BENCH / "legacy-results.json"))
+    parser.add_argument("--external", action="append", default=[], metavar="NAME=FILE",
+                        help="also measure another assembly of the same modules, described by the "
+                             "JSON FILE: command (gunicorn's, without --bind), env, cwd (README)")
+    args = parser.parse_args()
+    parts = [p for p in args.parts.split(",") if p]
+    if set(parts) - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(set(parts) - set(PARTS)))}")
+    if not (MODULES_DIR / "core").is_dir():
+        sys.exit(f"no openIMIS modules in {MODULES_DIR}: run the benchmark through `bench/run --legacy`")
+    externals = [external_side(spec) for spec in args.external]
+    mode = "quick" if args.quick else "full"
+    plan = PLANS[mode]
+    modules = installed_modules()
+    for group in {FOUR, modules}:
+        legacy_project.generate(list(group), MODULES_DIR, LegacySide("handwired", group).project_dir())
+
+    started = time.monotonic()
+    info = {"mode": mode, "plan": plan, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine(), "versions": versions(), "host_source": host_source(),
+            "boot_modules": list(modules), "python": platform.python_version(),
+            "externals": {e.name: {"command": e.spec["command"], "cwd": e.spec["cwd"]} for e in externals}}
+    name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
+    database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
+    raw = {}
+    try:
+        psql(f'CREATE DATABASE "{name}"')
+        try:
+            prepare_database(database, modules)
+            if "throughput" in parts:
+                log("throughput ...")
+                raw["throughput"] = run_throughput(plan, database, externals)
+            if "boot" in parts:
+                log(f"boot with {len(modules)} modules ...")
+                raw["boot"] = run_boot(plan, database, modules, externals)
+        finally:
+            psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except legacy_http.Failed as exc:  # a side that failed, or no database: said, not a traceback
+        log(f"legacy benchmark failed: {exc}")
+        return 1
+    info["seconds"] = round(time.monotonic() - started, 1)
+    info["machine"]["load_after"] = os.getloadavg()
+    summary = summarize(raw)
+    print(table(summary, info))
+    with open(args.output, "w") as out:
+        json.dump({**info, "summary": summary, "raw": raw}, out, indent=1)
+        out.write("\n")
+    log(f"wrote {args.output} ({info['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
