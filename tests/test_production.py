@@ -133,7 +133,7 @@ def test_cookies_set_over_plain_http_are_not_marked_secure_and_that_is_logged_on
             assert "secure" not in attributes, cookies[name]
             assert "httponly" in attributes and "samesite=lax" in attributes, cookies[name]
     # Over HTTPS (here: X-Forwarded-Proto from a trusted address) they are Secure.
-    for name, line in login(server, HTTPS).cookies().items():
+    for line in login(server, HTTPS).cookies().values():
         assert "secure" in [a.strip().lower() for a in line.split(";")], line
     warnings = [line for line in server.output.splitlines() if "not marked Secure" in line]
     assert len(warnings) == 1, server.output
