@@ -31,17 +31,19 @@ pytestmark = pytest.mark.skipif(
 LOGIN = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }"
 CHANGE = ("mutation($old: String, $new: String!) { changePassword(input: "
           "{oldPassword: $old, newPassword: $new}) { success error } }")
+REFRESH = "mutation($t: String) { refreshToken(token: $t) { token } }"
 ME = "{ locations(type: \"R\") { edges { node { code } } } }"
 FIRST, SECOND = "Fir5t-new-pass!", "Sec0nd-new-pass!"
 
 
 @pytest.fixture
-def core_env(host_env):
-    """core, location, medical and medical_pricelist under SITE_ROOT=api (as test_legacy.py)."""
+def core_env(any_db_env):
+    """core, location, medical and medical_pricelist under SITE_ROOT=api (as test_legacy.py),
+    on SQLite and on PostgreSQL."""
     if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
         pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
                     "tests/legacy-requirements.txt (scripts/test installs them)")
-    return {**host_env, "PYTHONPATH": MODULES_DIR, "SITE_ROOT": "api", "MODE": "DEV",
+    return {**any_db_env, "PYTHONPATH": MODULES_DIR, "SITE_ROOT": "api", "MODE": "DEV",
             "OPENIMIS_MODULES": "core,location,medical,medical_pricelist"}
 
 
@@ -101,9 +103,16 @@ def test_each_core_password_change_ends_the_tokens_issued_before_it(core_env, cl
     server = served(core_env, cli, gunicorn)
     browser, before = login(server, "admin123")
     assert_accepted(server, browser, before)
+    status, body = Client(server.url).graphql(REFRESH, {"t": before})  # core's refreshToken
+    assert status == 200 and "errors" not in body, body
+    refreshed = body["data"]["refreshToken"]["token"]
+    assert_accepted(server, browser, refreshed)
 
     change_password(browser, "admin123", FIRST)
     assert_refused(server, before)
+    assert_refused(server, refreshed)
+    status, body = Client(server.url).graphql(REFRESH, {"t": before})
+    assert body["data"]["refreshToken"] is None and body["errors"], body
 
     # The second change in the same worker: core's once-drawn default key would be the
     # one the first change gave, and `between` would still be accepted.
@@ -138,7 +147,8 @@ def test_a_core_token_signed_with_another_key_is_refused(core_env, cli, gunicorn
     payload = jwt.decode(token, options={"verify_signature": False})
     forged = jwt.encode(payload, "not the user's key, nor the host's", algorithm=header["alg"])
     assert_refused(server, forged)
-    # The payload changed under the original signature (another user's name): refused too.
+    # The payload changed under the user's own signature (a year more to live): refused too.
     head, _, signature = token.split(".")
-    other = jwt.utils.base64url_encode(json.dumps({**payload, "username": "Other"}).encode())
-    assert_refused(server, f"{head}.{other.decode()}.{signature}")
+    longer = {**payload, "exp": payload["exp"] + 365 * 24 * 3600}
+    body = jwt.utils.base64url_encode(json.dumps(longer).encode()).decode()
+    assert_refused(server, f"{head}.{body}.{signature}")
