@@ -93,13 +93,15 @@ class LegacyPlugin:
     @hookimpl
     def openimis_ready(self):
         """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
-        for core, a clear error for a mutation sent without its CSRF token, and its mutations
-        run in the request or queued for the Celery workers, as the host decided."""
+        for core, a clear error for a mutation sent without its CSRF token, its mutations
+        run in the request or queued for the Celery workers, as the host decided, and a fresh
+        signing key for each password change (so that the change ends the user's tokens)."""
         if self.name == "core":
-            from . import csrf, mutations
+            from . import csrf, mutations, user_keys
 
             csrf.install()
             mutations.install()
+            user_keys.install()
         if self.name == "report":
             from openIMIS.openimisapps import openimis_apps
 

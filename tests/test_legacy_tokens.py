@@ -1,0 +1,154 @@
+"""openIMIS core's tokens keep the hardening issue's properties, through real gunicorn.
+
+core's tokenAuth signs each user's tokens with that user's ``InteractiveUser.private_key``,
+so a password change (which gives a new key) is what ends a user's tokens. core's
+``set_password`` draws its default key once, at import: two password changes in one process
+would keep one key, and a token issued between them would outlive the second change. The
+bridge (legacy/user_keys.py) draws a key per change; these tests hold it to that, in one
+gunicorn worker, where the bug would show. Also: an expired core token and a token signed
+with another key are refused.
+
+Legacy stack only, like test_legacy.py (scripts/test puts the pinned wheels in the directory
+OPENIMIS_LEGACY_MODULES names).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from test_legacy import MODULES_DIR, Client, create_admin
+
+from openimis_host.graphql_stack import LEGACY
+
+pytestmark = pytest.mark.skipif(
+    not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "
+                       "legacy venv (.venv-test-legacy, pip install '.[test,legacy]')")
+
+LOGIN = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }"
+CHANGE = ("mutation($old: String, $new: String!) { changePassword(input: "
+          "{oldPassword: $old, newPassword: $new}) { success error } }")
+REFRESH = "mutation($t: String) { refreshToken(token: $t) { token } }"
+ME = "{ locations(type: \"R\") { edges { node { code } } } }"
+FIRST, SECOND = "Fir5t-new-pass!", "Sec0nd-new-pass!"
+
+
+@pytest.fixture
+def core_env(any_db_env):
+    """core, location, medical and medical_pricelist under SITE_ROOT=api (as test_legacy.py),
+    on SQLite and on PostgreSQL."""
+    if not MODULES_DIR or not Path(MODULES_DIR, "core").is_dir():
+        pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
+                    "tests/legacy-requirements.txt (scripts/test installs them)")
+    return {**any_db_env, "PYTHONPATH": MODULES_DIR, "SITE_ROOT": "api", "MODE": "DEV",
+            "OPENIMIS_MODULES": "core,location,medical,medical_pricelist"}
+
+
+def served(core_env, cli, gunicorn, **extra):
+    """Migrate, create the Admin (password admin123), and serve with one gunicorn worker."""
+    env = {**core_env, **extra}
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    create_admin(cli, env)
+    return gunicorn(env, workers=1)
+
+
+def login(server, password: str) -> tuple[Client, str]:
+    """A browser that logged in as Admin (token as Bearer, getCsrfToken done), and its token."""
+    browser = Client(server.url)
+    status, body = browser.graphql(LOGIN, {"u": "Admin", "p": password})
+    assert status == 200 and "errors" not in body, body
+    token = body["data"]["tokenAuth"]["token"]
+    browser.headers["Authorization"] = f"Bearer {token}"
+    status, body = browser.graphql("mutation { getCsrfToken { csrfToken } }")
+    assert status == 200 and "errors" not in body, body
+    browser.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
+    return browser, token
+
+
+def change_password(browser: Client, old: str, new: str) -> None:
+    status, body = browser.graphql(CHANGE, {"old": old, "new": new})
+    assert status == 200 and body["data"]["changePassword"] == {"success": True, "error": None}, body
+
+
+def rest_status(server, token: str) -> tuple[int, object]:
+    """``GET /api/core/users/`` with this Bearer token alone (a client with no cookies)."""
+    return Client(server.url).request("GET", "/api/core/users/",
+                                      headers={"Authorization": f"Bearer {token}"})
+
+
+def assert_accepted(server, browser: Client, token: str) -> None:
+    """The token works on REST alone, and on GraphQL from the browser that has core's CSRF
+    token (core checks it on authenticated queries too)."""
+    status, body = rest_status(server, token)
+    assert status == 200 and "Admin" in json.dumps(body), body
+    status, body = browser.graphql(ME, headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and "errors" not in body, body
+
+
+def assert_refused(server, token: str) -> None:
+    """401 on REST and on GraphQL: the host's authentication refuses the token itself, before
+    any resolver (and core's CSRF check) runs."""
+    status, body = rest_status(server, token)
+    assert status == 401, body
+    status, body = Client(server.url).graphql(ME, headers={"Authorization": f"Bearer {token}"})
+    assert status == 401 and body["errors"], body
+    assert body["errors"][0]["extensions"]["code"] in ("invalid_token", "token_expired"), body
+
+
+def test_each_core_password_change_ends_the_tokens_issued_before_it(core_env, cli, gunicorn):
+    server = served(core_env, cli, gunicorn)
+    browser, before = login(server, "admin123")
+    assert_accepted(server, browser, before)
+    status, body = Client(server.url).graphql(REFRESH, {"t": before})  # core's refreshToken
+    assert status == 200 and "errors" not in body, body
+    refreshed = body["data"]["refreshToken"]["token"]
+    assert_accepted(server, browser, refreshed)
+
+    change_password(browser, "admin123", FIRST)
+    assert_refused(server, before)
+    assert_refused(server, refreshed)
+    status, body = Client(server.url).graphql(REFRESH, {"t": before})
+    assert body["data"]["refreshToken"] is None and body["errors"], body
+
+    # The second change in the same worker: core's once-drawn default key would be the
+    # one the first change gave, and `between` would still be accepted.
+    browser, between = login(server, FIRST)
+    assert_accepted(server, browser, between)
+    change_password(browser, FIRST, SECOND)
+    assert_refused(server, between)
+
+    status, body = Client(server.url).graphql(LOGIN, {"u": "Admin", "p": FIRST})
+    assert body["data"]["tokenAuth"] is None and body["errors"], body
+    browser, after = login(server, SECOND)
+    assert_accepted(server, browser, after)
+
+
+def test_an_expired_core_token_is_refused(core_env, cli, gunicorn):
+    server = served(core_env, cli, gunicorn, JWT_EXPIRATION="5")
+    _, token = login(server, "admin123")
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    status, body = rest_status(server, token)
+    if time.time() < expires - 1:  # answered in time (a loaded machine may take longer)
+        assert status == 200, body
+    while time.time() < expires + 2:
+        time.sleep(0.5)
+    assert_refused(server, token)
+
+
+def test_a_core_token_signed_with_another_key_is_refused(core_env, cli, gunicorn):
+    server = served(core_env, cli, gunicorn)
+    browser, token = login(server, "admin123")
+    assert_accepted(server, browser, token)
+    header = jwt.get_unverified_header(token)
+    payload = jwt.decode(token, options={"verify_signature": False})
+    forged = jwt.encode(payload, "not the user's key, nor the host's", algorithm=header["alg"])
+    assert_refused(server, forged)
+    # The payload changed under the user's own signature (a year more to live): refused too.
+    head, _, signature = token.split(".")
+    longer = {**payload, "exp": payload["exp"] + 365 * 24 * 3600}
+    body = jwt.utils.base64url_encode(json.dumps(longer).encode()).decode()
+    assert_refused(server, f"{head}.{body}.{signature}")
