@@ -1,4 +1,4 @@
-"""What the client-side database deadline costs per round trip (openimis_host/db_deadline.py).
+"""What the client-side database deadline costs per round trip (openimis_host/faults/db_deadline.py).
 
     .venv-test/bin/python bench/db_deadline.py [--queries 5000] [--dsn "host=127.0.0.1 user=postgres"]
 
@@ -15,8 +15,8 @@ import time
 
 import psycopg
 
-from openimis_host.db_deadline import _with_deadline
-from openimis_host.watchdog import Watchdog
+from openimis_host.faults.db_deadline import _with_deadline
+from openimis_host.faults.watchdog import Watchdog
 
 
 def per_query(conn, queries: int) -> float:

@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         exit_with(exc)
     except Exception as exc:
         # The database is unreachable or does not exist: one line, not 88 of traceback.
-        from .outage import describe, find, first_line
+        from .faults.outage import describe, find, first_line
 
         failure = find(exc)
         if failure is None:

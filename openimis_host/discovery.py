@@ -22,7 +22,7 @@ import plugins_spec
 from . import __version__, builtin, ordering
 from .errors import ConfigError
 from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
-from .slow import warn_if_slow
+from .faults.slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 

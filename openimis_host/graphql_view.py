@@ -36,7 +36,8 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from rest_framework.exceptions import APIException
 
-from . import graphql_limits, outage
+from . import graphql_limits
+from .faults import outage
 from .document_cache import DocumentCache
 from .graphql_stack import (
     GraphQLError,

@@ -46,7 +46,7 @@ def on_starting(server):
         server.log.info("DJANGO_MIGRATE is true: applying migrations")
         from django.db import connection
 
-        from openimis_host.db_deadline import unbounded
+        from openimis_host.faults.db_deadline import unbounded
 
         try:
             with unbounded(connection):  # a long migration is not a frozen database

@@ -15,7 +15,7 @@ request is not all in after ``GUNICORN_HEADER_TIMEOUT`` seconds is closed.
 
 Where that cannot work (TLS, whose bytes cannot be read before the handshake;
 no epoll; headers over :data:`PEEK_BYTES`), the thread reads the headers as
-usual, under the same deadline: past it, :mod:`openimis_host.watchdog` shuts the
+usual, under the same deadline: past it, :mod:`openimis_host.faults.watchdog` shuts the
 socket down and gunicorn sees a client that went away.
 
 The application's time is not limited here (``GUNICORN_TIMEOUT`` and the
@@ -34,7 +34,7 @@ import time
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from .watchdog import Watchdog
+from .faults.watchdog import Watchdog
 
 #: Bytes looked at for the end of the headers (and a small body); more is read by a thread.
 PEEK_BYTES = 64 * 1024

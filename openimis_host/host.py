@@ -22,7 +22,7 @@ import plugins_spec
 from plugins_spec import hookspecs
 
 from .errors import BootError, Problem
-from .slow import warn_if_slow
+from .faults.slow import warn_if_slow
 
 log = logging.getLogger("openimis_host")
 
@@ -81,7 +81,7 @@ class Host:
                  slow_seconds: float = 5.0):
         self.modules = modules
         self.policy = policy
-        # An import or hook slower than this is logged, naming its module (slow.py).
+        # An import or hook slower than this is logged, naming its module (faults/slow.py).
         self.slow_seconds = slow_seconds
         # The ``modules`` command prints each problem itself: no log line too.
         self.quiet = quiet

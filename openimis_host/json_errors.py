@@ -70,7 +70,7 @@ def server_error(request):
     raised outside a view (by a middleware) is a 503 instead, logged in one line
     in place of Django's traceback.
     """
-    from . import outage
+    from .faults import outage
 
     failure = outage.current()
     if failure is not None:

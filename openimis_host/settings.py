@@ -10,7 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openimis_host import assembly, backends, db_deadline, discovery
+from openimis_host import assembly, discovery
+from openimis_host.faults import backends, db_deadline
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
 from openimis_host.host import POLICIES, current_host
@@ -275,7 +276,7 @@ if SCHEDULER_BACKEND == "celery" and SCHEDULER_AUTOSTART:
                       "beat sends the tasks and workers run them; unset SCHEDULER_AUTOSTART")
 
 # --- logging -----------------------------------------------------------------
-# A module import or hook slower than this is logged, naming the module (slow.py); 0: never.
+# A module import or hook slower than this is logged, naming the module (faults/slow.py); 0: never.
 OPENIMIS_SLOW_MODULE_SECONDS = env.float("OPENIMIS_SLOW_MODULE_SECONDS", 5.0)
 LOG_HANDLERS = ("console", "debug-log")
 DJANGO_LOG_HANDLER = env.choice("DJANGO_LOG_HANDLER", "console", LOG_HANDLERS)
@@ -360,9 +361,9 @@ MIDDLEWARE = [
     # Static files are answered here, with the headers above and before any session or auth work.
     "openimis_host.staticfiles.StaticFilesMiddleware",
     # A view that failed because the database is unreachable: 503, one log line.
-    "openimis_host.outage.DatabaseOutageMiddleware",
+    "openimis_host.faults.outage.DatabaseOutageMiddleware",
     # DEV: names the module whose view left database connections open.
-    *(["openimis_host.leaks.LeakedConnectionsMiddleware"] if DEBUG else []),
+    *(["openimis_host.faults.leaks.LeakedConnectionsMiddleware"] if DEBUG else []),
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
     "openimis_host.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

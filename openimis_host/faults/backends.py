@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 
 def _importable(*names: str) -> bool:

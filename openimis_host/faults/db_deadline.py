@@ -81,7 +81,7 @@ def install(databases: dict, statement_timeout: int) -> None:
     for alias, config in databases.items():
         if "postgresql" in config.get("ENGINE", "") and statement_timeout:
             _deadlines[alias] = statement_timeout + GRACE
-    connection_created.connect(_on_connection_created, dispatch_uid="openimis_host.db_deadline")
+    connection_created.connect(_on_connection_created, dispatch_uid="openimis_host.faults.db_deadline")
 
 
 @contextlib.contextmanager
