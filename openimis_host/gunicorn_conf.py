@@ -30,6 +30,10 @@ except HostError as exc:
 worker_class = "openimis_host.gunicorn_worker.HeaderDeadlineWorker"
 
 wsgi_app = "openimis_host.wsgi:application"
+# gunicorn 25.1+ opens a control socket for `gunicornc` at one path per user
+# ($HOME/.gunicorn/gunicorn.ctl), which every master on the machine then fights
+# over; the host is managed with signals (HUP, TERM) and does not use it.
+control_socket_disable = True
 preload_app = True
 # "-" logs requests to stdout; an empty value turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
