@@ -88,6 +88,21 @@ def create_admin(cli, env):
     assert result.returncode == 0, result.output
 
 
+def logged_in(server) -> Client:
+    """A client with core's token and CSRF token, as the openIMIS front-end sends them."""
+    client = Client(server.url)
+    status, body = client.graphql('mutation { tokenAuth(username: "Admin", password: "admin123") '
+                                  '{ token } }')
+    assert status == 200 and "errors" not in body, body
+    client.headers["Authorization"] = f"Bearer {body['data']['tokenAuth']['token']}"
+    # core keeps the CSRF token in the session: the cookie jar sends the session cookie back
+    # (over plain HTTP the host does not mark it Secure: security/headers.py).
+    status, body = client.graphql("mutation { getCsrfToken { csrfToken } }")
+    assert status == 200 and "errors" not in body, body
+    client.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
+    return client
+
+
 # parent goes through request.dataloaders (location's LocationLoader; legacy/dataloaders.py).
 LOCATIONS = "{ locations(type: \"R\") { edges { node { uuid code name type parent { code } } } } }"
 

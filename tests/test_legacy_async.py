@@ -20,7 +20,7 @@ import pytest
 from production_support import prod
 from scheduler_support import Procs, wait_for
 from tcp_proxy import TcpProxy
-from test_legacy import MODULES_DIR, Client, create_admin
+from test_legacy import MODULES_DIR, Client, create_admin, logged_in
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -84,21 +84,6 @@ def migrate_with_admin(cli, env) -> None:
     migrated = cli("migrate", env=env, timeout=300)
     assert migrated.returncode == 0, migrated.output
     create_admin(cli, env)
-
-
-def logged_in(server) -> Client:
-    """A client with core's token and CSRF token, as the openIMIS front-end sends them."""
-    client = Client(server.url)
-    status, body = client.graphql('mutation { tokenAuth(username: "Admin", password: "admin123") '
-                                  '{ token } }')
-    assert status == 200 and "errors" not in body, body
-    client.headers["Authorization"] = f"Bearer {body['data']['tokenAuth']['token']}"
-    # core keeps the CSRF token in the session: the cookie jar sends the session cookie back
-    # (over plain HTTP the host does not mark it Secure: security/headers.py).
-    status, body = client.graphql("mutation { getCsrfToken { csrfToken } }")
-    assert status == 200 and "errors" not in body, body
-    client.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
-    return client
 
 
 def create_region(client: Client, code: str, name: str) -> tuple[str, int, dict]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from packaging.utils import canonicalize_name
-from test_legacy import Client
+from test_legacy import logged_in
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -107,14 +107,7 @@ def test_the_18_openimis_distributions_boot_together_and_answer_a_smoke_query_ea
                                if line.startswith("FIXTURES "))[len("FIXTURES "):])
 
     server = gunicorn(distribution_env, workers=1, wait=False).wait(timeout=180)
-    client = Client(server.url)
-    status, body = client.graphql('mutation { tokenAuth(username: "Admin", password: "admin123") '
-                                  '{ token } }')
-    assert status == 200 and "errors" not in body, body
-    client.headers["Authorization"] = f"Bearer {body['data']['tokenAuth']['token']}"
-    status, body = client.graphql("mutation { getCsrfToken { csrfToken } }")
-    assert status == 200 and "errors" not in body, body
-    client.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
+    client = logged_in(server)
 
     def nodes(query: str, field: str) -> list[dict]:
         status, body = client.graphql(query)
