@@ -1,13 +1,14 @@
 """``openimis_exception_handler`` -> DRF's EXCEPTION_HANDLER, chosen per module.
 
-The handler is picked from the URL namespace the request resolved in, which
-the host sets to the module name when it mounts the module's URLs. Unlike
-splitting the path, this keeps working when SITE_ROOT changes.
+The handler is picked from the module mount the request resolved through
+(:func:`~openimis_host.assembly.urls.module_of`), whatever the URL namespace
+of its patterns; unlike splitting the path, this keeps working when SITE_ROOT changes.
 """
 
 import logging
 
 from ..host import get_host, where
+from .urls import module_of
 
 log = logging.getLogger("openimis_host")
 
@@ -36,8 +37,7 @@ def show(hook, result, module):
 def handle(exc, context):
     """DRF EXCEPTION_HANDLER: the owning module's handler, else DRF's default."""
     request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    module = match.namespaces[0] if match is not None and match.namespaces else None
+    module = module_of(getattr(request, "resolver_match", None))
     handler = get_host().handlers.get(module)
     if handler is not None:
         try:

@@ -3,6 +3,12 @@
 Django resolves a list of includes by trying each in turn, so the last of 200
 modules costs 200 pattern matches. :class:`ModuleRoutes` picks the module by
 the first path segment instead, so every module costs the same.
+
+A host module's URLs are in the namespace of its name (``reverse("claim:claim")``).
+openIMIS's modules are included as openimis-be_py includes them, ``include("<name>.urls")``:
+in the namespace their ``urls.py`` names with ``app_name``, or in none, so that their own
+code's ``reverse("user-current-user")`` works. Which module a request belongs to is read
+from the mount the path went through (:func:`module_of`), not from the namespace.
 """
 
 from django.urls import URLPattern, URLResolver, include, path
@@ -42,8 +48,13 @@ class ModuleRoutes(URLResolver):
     debug 404 page behave exactly as for a plain list of includes.
     """
 
-    def __init__(self, site_root: str, mounts: dict[str, list]):
-        includes = [path(f"{name}/", include((patterns, name), namespace=name))
+    def __init__(self, site_root: str, mounts: dict[str, list],
+                 namespaces: dict[str, str | None] | None = None):
+        """``mounts``: module name -> its patterns; ``namespaces``: module name -> the URL
+        namespace of its patterns (None: none), where it is not the module's name."""
+        namespaces = namespaces or {}
+        includes = [path(f"{name}/", include((patterns, namespaces.get(name, name)),
+                                             namespace=namespaces.get(name, name)))
                     for name, patterns in mounts.items()]
         super().__init__(RoutePattern(site_root), includes)
         self._site_root = site_root
@@ -73,7 +84,29 @@ def apply(host) -> None:
     """Make the resolver of every loaded module's mount the Host's ``routes`` (the root URLconf's)."""
     from django.conf import settings
 
-    host.routes = ModuleRoutes(settings.SITE_ROOT, {m.name: list(p) for m, p in host.results(HOOK)})
+    results = list(host.results(HOOK))
+    # A plugin with url_namespace() (openIMIS's modules, legacy/plugin.py) says its own.
+    namespaces = {m.name: m.plugin.url_namespace() for m, _ in results
+                  if callable(getattr(m.plugin, "url_namespace", None))}
+    host.routes = ModuleRoutes(settings.SITE_ROOT, {m.name: list(p) for m, p in results},
+                               namespaces)
+
+
+def module_of(match) -> str | None:
+    """The name of the module whose mount ``match`` (a request's ``resolver_match``) went
+    through, or None for the host's own paths (GraphQL, health, admin)."""
+    from django.conf import settings
+
+    from ..host import get_host
+
+    if match is None or not match.route:
+        return None
+    route = str(match.route)
+    if not route.startswith(settings.SITE_ROOT):
+        return None
+    name = route[len(settings.SITE_ROOT):].partition("/")[0]
+    routes = getattr(get_host(), "routes", None)
+    return name if routes is not None and name in routes._by_name else None
 
 
 def show(hook, result, module):

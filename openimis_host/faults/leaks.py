@@ -5,7 +5,7 @@ PostgreSQL after 110 requests, and nothing said which. In DEV this middleware
 compares the process's TCP connections to the database server before and after
 each request; connections opened during the request and still open at its end,
 other than Django's own (kept for reuse, ``DB_CONN_MAX_AGE``), are reported at
-WARNING with the module the view belongs to (its URL namespace).
+WARNING with the module the view belongs to (the mount its URL went through).
 
 It reads ``/proc`` (Linux) and watches PostgreSQL over TCP; elsewhere it turns
 itself off. Concurrent requests in other threads can blur the count: it is a
@@ -90,8 +90,9 @@ class LeakedConnectionsMiddleware:
         response = self.get_response(request)
         left = database_sockets(self.port) - before - _django_sockets()
         if left:
-            match = request.resolver_match
-            module = match.namespaces[0] if match is not None and match.namespaces else None
+            from ..assembly.urls import module_of
+
+            module = module_of(request.resolver_match)
             owner = f"module '{module}'" if module else "the host's own views"
             self.leaked[module] += len(left)
             log.warning("%s left %d database connection(s) open after %s %s (%d so far): close "

@@ -97,11 +97,12 @@ class LegacyPlugin:
         run in the request or queued for the Celery workers, as the host decided, and a fresh
         signing key for each password change (so that the change ends the user's tokens)."""
         if self.name == "core":
-            from . import csrf, mutations, user_keys
+            from . import csrf, mutations, reference_data, user_keys
 
             csrf.install()
             mutations.install()
             user_keys.install()
+            reference_data.install()
         if self.name == "report":
             from openIMIS.openimisapps import openimis_apps
 
@@ -123,6 +124,12 @@ class _Urls:
     def openimis_urlpatterns(self):
         """``<name>.urls.urlpatterns``, mounted at ``<SITE_ROOT><name>/`` as openimis-be_py does."""
         return list(getattr(self.submodule("urls"), "urlpatterns", []))
+
+    def url_namespace(self):
+        """The URL namespace openimis-be_py's ``include("<name>.urls")`` gives: the ``app_name``
+        of the module's urls.py, usually none, so that its code's ``reverse("<url name>")``
+        finds its URLs (assembly/urls.py)."""
+        return getattr(self.submodule("urls"), "app_name", None)
 
 
 class _Query:

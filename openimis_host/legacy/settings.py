@@ -12,6 +12,7 @@ operator may change is read from the environment through the host's
 from __future__ import annotations
 
 import functools
+import sys
 from datetime import timedelta
 from importlib import metadata
 
@@ -34,6 +35,24 @@ def installed(distribution: str = "openimis-be-core") -> bool:
     except metadata.PackageNotFoundError:
         return False
     return True
+
+
+def under_test_runner() -> bool:
+    """Whether this process is Django's test command (``openimis-host test``, ``manage.py
+    test``): openIMIS's settings set IS_TESTING from it, and core reads it when its models
+    are imported (no user cache) and on every mutation (no CSRF check)."""
+    return len(sys.argv) > 1 and sys.argv[1] == "test"
+
+
+def is_testing(env, mode: str) -> bool:
+    """IS_TESTING: true under the test runner, as openimis-be_py's settings make it;
+    IS_TESTING=true forces it (e.g. pytest running a module's suite), but not for a server
+    in PROD, where it would turn core's CSRF check off."""
+    testing = env.bool("IS_TESTING", under_test_runner())
+    if testing and mode == "PROD" and not under_test_runner():
+        raise ConfigError("IS_TESTING=true with MODE=PROD: it turns off openIMIS core's CSRF "
+                          "check; unset IS_TESTING (`openimis-host test` sets it by itself)")
+    return testing
 
 
 def graphql_jwt(current: dict) -> dict:
@@ -113,7 +132,7 @@ def derive(env, current: dict) -> dict:
         "GRAPHQL_JWT": graphql_jwt(current),
         "ROW_SECURITY": env.bool("ROW_SECURITY", True),
         "MSSQL": "mssql" in engine or "sql_server" in engine,
-        "IS_TESTING": False,
+        "IS_TESTING": is_testing(env, mode),
         # Read by legacy/mutations.py, which sets core's own flag (core.async_mutations) from it.
         "ASYNC_MUTATIONS": queued,
         "ASYNC_MUTATIONS_CHOSEN": chosen,
