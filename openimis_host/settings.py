@@ -431,6 +431,8 @@ if legacy_settings.installed():
 
 # --- modules (last: the installed modules are folded into everything above) --------
 OPENIMIS_MODULE_ERRORS = env.choice("OPENIMIS_MODULE_ERRORS", "fail", POLICIES)
-INSTALLED_APPS = HOST_APPS + ["openimis_host"]  # module apps go before the host's own
+# With openIMIS's core, its createsuperuser comes first (Django takes the first app's command).
+INSTALLED_APPS = (["openimis_host.legacy.accounts"] if legacy_settings.installed() else []) + \
+    HOST_APPS + ["openimis_host"]  # module apps go before the host's own
 _host = current_host() or discovery.from_environment(env)  # a test's setup_host() made one already
 assembly.fold_settings(_host, globals(), env)

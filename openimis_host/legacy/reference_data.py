@@ -12,6 +12,8 @@ alone (a database from openIMIS's scripts, or one migrated before).
 
 Where the rows come from, nothing copied into the host:
 
+- the administrator: openIMIS's interactive user 1, "Admin", which core's user services
+  expect, locked until ``changepassword Admin``;
 - languages: core's default user language ("en", the default of its users and of its own
   test helper) and the host's LANGUAGE_CODE, named as Django names them;
 - system roles: core's role definitions, read (not imported: they are test helpers that
@@ -32,6 +34,9 @@ log = logging.getLogger("openimis_host")
 
 #: core's default language for its users (core.models.TechnicalUser.language, test helpers).
 CORE_LANGUAGE = "en"
+#: core's administrator: the system role flag (``is_imis_admin``) and openIMIS's first user.
+ADMIN_ROLE = 64
+ADMIN_USER = "Admin"
 
 
 def install() -> None:
@@ -52,7 +57,7 @@ def ensure(sender=None, using="default", verbosity=1, **kwargs) -> None:
     if not {m._meta.db_table for m in (Language, Role, RoleRight)} <= tables:
         return  # a migrate before core's tables exist (`migrate auth`, the first step on a new one)
     with transaction.atomic(using=using):
-        made = _languages(using) + _roles(using)
+        made = _languages(using) + _roles(using) + _administrator(using)
     if made and verbosity:
         log.info("openIMIS reference data on database %r: %s", using, "; ".join(made))
 
@@ -87,6 +92,30 @@ def _roles(using: str) -> list[str]:
             RoleRight(role=role, right_id=i, audit_user_id=-1, validity_from=now) for i in ids)
         made.append(f"{name} ({is_system}, {len(ids)} rights)")
     return [f"system roles {', '.join(made)}"] if made else []
+
+
+def _administrator(using: str) -> list[str]:
+    """openIMIS's first interactive user, "Admin", locked (no password), with the administrator
+    role: core's user services bind their audit user to the interactive user 1
+    (``create_or_update_interactive_user``). ``openimis-host changepassword Admin`` opens it."""
+    from core.apps import CoreConfig
+    from core.models import InteractiveUser, Language, Role, User
+    from core.services import create_or_update_user_roles
+
+    if InteractiveUser.objects.using(using).exists():
+        return []
+    admin = Role.objects.using(using).filter(is_system=ADMIN_ROLE).order_by("id").first()
+    language = Language.objects.using(using).filter(code=CORE_LANGUAGE).first()
+    if admin is None or language is None:
+        return []
+    i_user = InteractiveUser(login_name=ADMIN_USER, last_name=ADMIN_USER, other_names=ADMIN_USER,
+                             language=language, role_id=admin.id)
+    i_user.stored_password = CoreConfig.locked_user_password_hash or "locked"
+    i_user.save(using=using)
+    if not User.objects.using(using).filter(username=ADMIN_USER).exists():
+        User(username=ADMIN_USER, i_user=i_user).save(using=using)
+    create_or_update_user_roles(i_user, [admin.id], -1)
+    return [f"user {ADMIN_USER} (locked: set its password with changepassword)"]
 
 
 def permission_rights() -> dict[str, list[str]]:

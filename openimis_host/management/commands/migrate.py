@@ -21,6 +21,18 @@ from django.db import connections
 
 
 class Command(DjangoMigrate):
+    def sync_apps(self, connection, app_labels):
+        """Django's, seeing the tables whose names the server shortened (PostgreSQL keeps 63
+        bytes): without it a second migrate, or ``test --keepdb``, makes them again and fails
+        ("relation ... already exists")."""
+        introspection = connection.introspection
+        converter = introspection.identifier_converter
+        introspection.identifier_converter = lambda name: _stored_name(connection, converter(name))
+        try:
+            return super().sync_apps(connection, app_labels)
+        finally:
+            del introspection.identifier_converter  # back to the class's method
+
     def handle(self, *args, **options):
         if getattr(settings, "LEGACY_SYNCDB", False) and not options["app_label"]:
             self.stdout.write("openIMIS modules on a new database: auth's tables first, then "
@@ -38,10 +50,11 @@ class Command(DjangoMigrate):
         from openimis_host.legacy.provider import installed
 
         connection = connections[database]
-        existing = set(connection.introspection.table_names())
+        existing = {_stored_name(connection, t) for t in connection.introspection.table_names()}
         labels = {config.label for config in apps.get_app_configs()} & set(installed())
         models = [m for label in sorted(labels) for m in apps.get_app_config(label).get_models()
-                  if not m._meta.managed and not m._meta.proxy and m._meta.db_table not in existing]
+                  if not m._meta.managed and not m._meta.proxy
+                  and _stored_name(connection, m._meta.db_table) not in existing]
         if not models:
             return
         with connection.schema_editor() as editor:
@@ -49,3 +62,9 @@ class Command(DjangoMigrate):
                 self.stdout.write(f"  Creating table {model._meta.db_table} (unmanaged "
                                   f"{model._meta.label}: openIMIS's SQL schema has it)")
                 editor.create_model(model)
+
+
+def _stored_name(connection, name: str) -> str:
+    """``name`` as the database stores it: PostgreSQL cuts identifiers at 63 bytes."""
+    limit = connection.ops.max_name_length()
+    return name[:limit] if limit and connection.vendor == "postgresql" else name
