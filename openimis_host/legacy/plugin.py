@@ -52,14 +52,15 @@ class LegacyPlugin:
 
     @hookimpl
     def openimis_django_apps(self):
-        """The module's app (core's through a wrapper that keeps its scheduler off),
-        after checking what it needs but does not declare."""
+        """The module's app, listed by its package name as openimis-be_py lists it (openIMIS
+        code imports ``<entry>.apps``), after checking what it needs but does not declare.
+        core comes after the bridge's own app, which keeps core's scheduler off (apps.py)."""
         needs.check(self.name)
         if self.name == "core":
             # core imports django_apscheduler at start-up, records logins with axes, and its
             # User clears django-graphql-jwt's refresh tokens (as openimis-be_py installs them).
             return ["django_apscheduler", "axes", "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
-                    "openimis_host.legacy.apps.CoreConfig"]
+                    "openimis_host.legacy", "core"]
         return [self.name]
 
     @hookimpl
