@@ -94,14 +94,17 @@ class LegacyPlugin:
     @hookimpl
     def openimis_ready(self):
         """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
-        for core, a clear error for a mutation sent without its CSRF token, its mutations
+        for core, its login's refusals as client errors, a clear error for a mutation sent
+        without its CSRF token, its logout mutations ending tokens and sessions, its mutations
         run in the request or queued for the Celery workers, as the host decided, and a fresh
         signing key for each password change (so that the change ends the user's tokens)."""
         if self.name == "core":
-            from . import csrf, mutations, user_keys
+            from . import client_errors, csrf, mutations, revoke, user_keys
 
+            client_errors.install()
             csrf.install()
             mutations.install()
+            revoke.install()
             user_keys.install()
         if self.name == "report":
             from openIMIS.openimisapps import openimis_apps
