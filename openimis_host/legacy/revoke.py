@@ -34,9 +34,11 @@ def install() -> None:
     from ..security import revocation
 
     revocation.tokens_revoked.connect(_revoke_refresh_tokens, dispatch_uid="openimis_host.legacy")
-    if not getattr(Revoke.mutate, "openimis_host_wrapped", False):
-        Revoke.mutate = classmethod(_revoke_token)
-        Revoke.mutate.__func__.openimis_host_wrapped = True
+    # The fields were made (core's schema) with Revoke.mutate as resolver, which calls
+    # cls.revoke and cls.delete_cookie by name: those are what can still be replaced.
+    if not getattr(Revoke.revoke.__func__, "openimis_host_wrapped", False):
+        _revoke_token.openimis_host_wrapped = True
+        Revoke.revoke = classmethod(_revoke_token)
     delete = DeleteJSONWebTokenCookieMixin.delete_cookie.__func__
     if not getattr(delete, "openimis_host_wrapped", False):
         def delete_cookie(cls, root, info, **kwargs):
