@@ -49,7 +49,7 @@ from .graphql_stack import (
     with_message,
 )
 from .json_errors import error_response, too_large
-from .security import graphql_csrf
+from .security import graphql_csrf, jwt_cookie
 
 log = logging.getLogger("openimis_host.graphql")
 
@@ -117,6 +117,7 @@ class HostGraphQLView(GraphQLView):
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return too_large(request)  # without reading the body
+        jwt_cookie.prepare(request)
         try:
             if request.method == "POST":
                 refused = graphql_csrf.refusal(request, self.get_content_type(request))
@@ -127,13 +128,7 @@ class HostGraphQLView(GraphQLView):
             return too_large(request)
         except outage.GraphQLOutage as exc:  # raised below: 503, one log line
             return outage.handle(request, exc.failure)
-        token = getattr(request, "openimis_jwt_cookie", None)  # set by tokenAuth, "" by revokeToken
-        if token == "":
-            response.delete_cookie(settings.JWT_COOKIE_NAME, samesite=settings.JWT_COOKIE_SAMESITE)
-        elif token is not None:
-            response.set_cookie(settings.JWT_COOKIE_NAME, token, max_age=settings.JWT_EXPIRATION,
-                                secure=settings.JWT_COOKIE_SECURE, httponly=True,
-                                samesite=settings.JWT_COOKIE_SAMESITE)
+        jwt_cookie.apply(request, response)  # set by a login, deleted by a logout
         return response
 
     def render_graphiql(self, request, **data):

@@ -6,7 +6,8 @@ so a password change (which gives a new key) is what ends a user's tokens. core'
 would keep one key, and a token issued between them would outlive the second change. The
 bridge (legacy/user_keys.py) draws a key per change; these tests hold it to that, in one
 gunicorn worker, where the bug would show. Also: an expired core token and a token signed
-with another key are refused.
+with another key are refused; core's revokeToken, the CLI (``revoke_tokens``) and
+``revokeAllTokens`` end every token and Django (admin) session of the user.
 
 Legacy stack only, like test_legacy.py (scripts/test puts the pinned wheels in the directory
 OPENIMIS_LEGACY_MODULES names).
@@ -15,11 +16,13 @@ OPENIMIS_LEGACY_MODULES names).
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 import jwt
 import pytest
+from frontend_support import Browser
 from test_legacy import MODULES_DIR, Client, create_admin
 
 from openimis_host.graphql_stack import LEGACY
@@ -89,14 +92,14 @@ def assert_accepted(server, browser: Client, token: str) -> None:
     assert status == 200 and "errors" not in body, body
 
 
-def assert_refused(server, token: str) -> None:
+def assert_refused(server, token: str, codes=("invalid_token", "token_expired")) -> None:
     """401 on REST and on GraphQL: the host's authentication refuses the token itself, before
-    any resolver (and core's CSRF check) runs."""
+    any resolver (and core's CSRF check) runs, with one of ``codes``."""
     status, body = rest_status(server, token)
     assert status == 401, body
     status, body = Client(server.url).graphql(ME, headers={"Authorization": f"Bearer {token}"})
     assert status == 401 and body["errors"], body
-    assert body["errors"][0]["extensions"]["code"] in ("invalid_token", "token_expired"), body
+    assert body["errors"][0]["extensions"]["code"] in codes, body
 
 
 def test_each_core_password_change_ends_the_tokens_issued_before_it(core_env, cli, gunicorn):
@@ -152,3 +155,77 @@ def test_a_core_token_signed_with_another_key_is_refused(core_env, cli, gunicorn
     longer = {**payload, "exp": payload["exp"] + 365 * 24 * 3600}
     body = jwt.utils.base64url_encode(json.dumps(longer).encode()).decode()
     assert_refused(server, f"{head}.{body}.{signature}")
+
+
+REVOKE = "mutation { revokeToken { revoked } }"
+REVOKE_ALL = "mutation { revokeAllTokens { revoked } }"
+REVOKED = ("token_revoked",)
+
+
+def admin_session(server) -> Browser:
+    """A browser logged in to the host's Django admin as Admin (a session, no token)."""
+    browser = Browser(server.url, https=False)
+    status, page = browser.request("GET", "/api/admin/login/", content_type="text/html")
+    assert status == 200, page
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    browser.csrf = browser.cookies["csrftoken"]
+    status, _ = browser.form("/api/admin/login/", {"csrfmiddlewaretoken": field,
+                                                   "username": "Admin", "password": "admin123"})
+    assert status == 302 and "sessionid" in browser.cookies, browser.cookies
+    assert_admin_session(browser, alive=True)
+    return browser
+
+
+def assert_admin_session(browser: Browser, alive: bool) -> None:
+    status, _ = browser.request("GET", "/api/admin/", content_type="text/html")
+    assert status == (200 if alive else 302), status  # ended: redirected to the login page
+
+
+def test_cores_revoke_token_ends_every_token_and_admin_session_of_the_user(
+        core_env, cli, gunicorn):
+    server = served(core_env, cli, gunicorn)
+    session = admin_session(server)
+    browser, token = login(server, "admin123")
+    _, other = login(server, "admin123")  # another device
+    assert_accepted(server, browser, other)
+
+    # core's revokeToken with no refresh token: a client error for an anonymous caller...
+    status, body = Client(server.url).graphql(REVOKE)
+    assert body["data"]["revokeToken"] is None and "Refresh token is required" in \
+        body["errors"][0]["message"], body
+    # ... and, for a logged-in openIMIS user, the end of every token and session of theirs.
+    status, body = browser.graphql(REVOKE)
+    assert status == 200 and "errors" not in body, body
+    assert abs(body["data"]["revokeToken"]["revoked"] - time.time()) < 120, body
+    assert_refused(server, token, REVOKED)
+    assert_refused(server, other, REVOKED)
+    assert_admin_session(session, alive=False)
+    # A revoked token cannot be refreshed into a valid one.
+    status, body = Client(server.url).graphql(REFRESH, {"t": token})
+    assert body["data"]["refreshToken"] is None and "revoked" in body["errors"][0]["message"], body
+    assert "internal server error" not in server.output
+
+
+def test_a_users_tokens_and_sessions_end_with_the_cli_or_revoke_all_tokens(
+        core_env, cli, gunicorn):
+    server = served(core_env, cli, gunicorn)
+    session = admin_session(server)
+    browser, token = login(server, "admin123")
+    revoked = cli("revoke_tokens", "Admin", env=core_env, timeout=300)
+    assert revoked.returncode == 0 and "revoked every token and session of 'Admin'" in \
+        revoked.stdout, revoked.output
+    assert_refused(server, token, REVOKED)
+    assert_admin_session(session, alive=False)
+    unknown = cli("revoke_tokens", "Nobody", env=core_env, timeout=300)
+    assert unknown.returncode != 0 and "no user with the username 'Nobody'" in unknown.output
+    assert "Traceback" not in unknown.output, unknown.output
+
+    # The user itself, with the host's revokeAllTokens (its name is not core's revokeToken's).
+    session = admin_session(server)
+    browser, token = login(server, "admin123")
+    status, body = browser.graphql(REVOKE_ALL)
+    assert status == 200 and body["data"]["revokeAllTokens"] == {"revoked": True}, body
+    assert_refused(server, token, REVOKED)
+    assert_admin_session(session, alive=False)
+    browser, token = login(server, "admin123")  # logging in again works
+    assert_accepted(server, browser, token)

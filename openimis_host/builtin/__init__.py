@@ -23,7 +23,7 @@ def module() -> Module:
     return Module(name=NAME, distribution="openimis-host", version=__version__, source="built-in",
                   plugin=sys.modules[__name__], builtin=True,
                   summary=("The host's own GraphQL fields: its version, the login (tokenAuth) "
-                           "and logout (revokeToken)."))
+                           "and logout (revokeToken, revokeAllTokens)."))
 
 
 @hookimpl

@@ -4,7 +4,7 @@ import graphene
 from django.conf import settings
 
 from .. import __version__
-from ..security.graphql import RevokeToken, TokenAuth
+from ..security.graphql import RevokeAllTokens, RevokeToken, TokenAuth
 
 
 class HostQuery(graphene.ObjectType):
@@ -23,3 +23,5 @@ class HostMutation(graphene.ObjectType):
     if settings.HOST_TOKEN_AUTH:  # off when openIMIS's core brings the login (legacy/settings.py)
         token_auth = TokenAuth.Field(description="Log in: a JWT for a Django username and password.")
         revoke_token = RevokeToken.Field(description="Log out: revoke the caller's tokens.")
+    revoke_all_tokens = RevokeAllTokens.Field(
+        description="Log out everywhere: revoke the caller's tokens and end its sessions.")

@@ -1,4 +1,5 @@
-"""core's tokens, accepted by the host's own authentication (one login).
+"""core's tokens, accepted by the host's own authentication (one login), and revocable like
+the host's.
 
 With openIMIS's core installed its ``tokenAuth`` (django-graphql-jwt, with
 core's per-user signing keys) is the login. The host's authentication (the
@@ -6,22 +7,74 @@ middleware for GraphQL and plain views, the DRF class, the JWT cookie) verifies
 those tokens with django-graphql-jwt's own functions, configured by
 legacy/settings.py with the host's algorithm and keys: the algorithm is pinned,
 never read from the token, and expiry is always checked.
+
+Revocation: django-graphql-jwt builds every token's payload with :func:`payload`,
+which adds the host's ``cred`` claim (security/revocation.py), and decodes every
+token with :func:`decode`, which checks it after core's own decoding. So a
+revocation (``revokeAllTokens``, ``openimis-host revoke_tokens``, a logout of the
+admin) ends core's tokens exactly as it ends the host's, everywhere they are read:
+the Authorization header, the JWT cookie, core's ``refreshToken`` (a revoked token
+cannot be refreshed into a valid one) and core's own DRF authentication.
 """
 
 from __future__ import annotations
 
+from graphql_jwt.exceptions import JSONWebTokenError
+
 from ..security.tokens import InvalidToken
+
+
+class TokenRevoked(JSONWebTokenError):
+    """A token whose ``cred`` claim is not the user's current one (or that has none)."""
+
+    default_message = "the token was revoked (a logout, a password change): log in again"
+
+
+def payload(user, context=None) -> dict:
+    """django-graphql-jwt's payload for ``user``, with the host's ``cred`` claim
+    (GRAPHQL_JWT's JWT_PAYLOAD_HANDLER)."""
+    from graphql_jwt.utils import jwt_payload
+
+    from ..security import revocation
+
+    claims = jwt_payload(user, context)
+    claims[revocation.CLAIM] = revocation.credential(user, revocation.current_version(user))
+    return claims
+
+
+def decode(token: str, context=None) -> dict:
+    """core's decoding (the user's own key), then the ``cred`` check (JWT_DECODE_HANDLER);
+    :class:`TokenRevoked` if the claim does not match."""
+    from core.jwt import jwt_decode_user_key
+    from django.contrib.auth import get_user_model
+
+    from ..security import revocation
+
+    claims = jwt_decode_user_key(token, context)
+    username = claims.get("username")
+    if not isinstance(username, str):
+        return claims  # django-graphql-jwt refuses a payload without a user itself
+    model = get_user_model()
+    # core's User reads ``password`` from its InteractiveUser (or TechnicalUser): one query.
+    user = model._default_manager.filter(username=username).select_related(
+        "i_user", "t_user").first()
+    if user is not None and not revocation.matches(user, revocation.current_version(user),
+                                                   claims.get(revocation.CLAIM)):
+        raise TokenRevoked()
+    return claims
 
 
 def user_for_token(token: str):
     """The active user a core token names; :class:`InvalidToken` if it is not valid."""
-    from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
+    from graphql_jwt.exceptions import JSONWebTokenExpired
     from graphql_jwt.utils import get_payload, get_user_by_payload
 
     try:
         user = get_user_by_payload(get_payload(token))
     except JSONWebTokenExpired:
         raise InvalidToken("token_expired", "the token has expired") from None
+    except TokenRevoked as exc:
+        raise InvalidToken("token_revoked", str(exc)) from None
     except (JSONWebTokenError, ValueError, TypeError, LookupError):
         # One message for every other failure, as for the host's own tokens.
         raise InvalidToken("invalid_token", "the token is invalid") from None

@@ -52,14 +52,15 @@ class LegacyPlugin:
 
     @hookimpl
     def openimis_django_apps(self):
-        """The module's app (core's through a wrapper that keeps its scheduler off),
-        after checking what it needs but does not declare."""
+        """The module's app, listed by its package name as openimis-be_py lists it (openIMIS
+        code imports ``<entry>.apps``), after checking what it needs but does not declare.
+        core comes after the bridge's own app, which keeps core's scheduler off (apps.py)."""
         needs.check(self.name)
         if self.name == "core":
             # core imports django_apscheduler at start-up, records logins with axes, and its
             # User clears django-graphql-jwt's refresh tokens (as openimis-be_py installs them).
             return ["django_apscheduler", "axes", "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
-                    "openimis_host.legacy.apps.CoreConfig"]
+                    "openimis_host.legacy", "core"]
         return [self.name]
 
     @hookimpl
@@ -93,14 +94,18 @@ class LegacyPlugin:
     @hookimpl
     def openimis_ready(self):
         """``<name>.schema.bind_signals()`` and ``<name>.signals.bind_service_signals()``;
-        for core, a clear error for a mutation sent without its CSRF token, its mutations
+        for core, its login's refusals as client errors, a clear error for a mutation sent
+        without its CSRF token, its logout mutations ending tokens and sessions, its mutations
         run in the request or queued for the Celery workers, as the host decided, and a fresh
-        signing key for each password change (so that the change ends the user's tokens)."""
+        signing key for each password change (so that the change ends the user's tokens), and
+        openIMIS's reference data made by migrate on a new database."""
         if self.name == "core":
-            from . import csrf, mutations, reference_data, user_keys
+            from . import client_errors, csrf, mutations, reference_data, revoke, user_keys
 
+            client_errors.install()
             csrf.install()
             mutations.install()
+            revoke.install()
             user_keys.install()
             reference_data.install()
         if self.name == "report":

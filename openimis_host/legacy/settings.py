@@ -73,9 +73,11 @@ def graphql_jwt(current: dict) -> dict:
         "JWT_COOKIE_NAME": current["JWT_COOKIE_NAME"],
         "JWT_COOKIE_SECURE": current["JWT_COOKIE_SECURE"],
         "JWT_COOKIE_SAMESITE": current["JWT_COOKIE_SAMESITE"],
-        # core's: tokens signed with the user's own key when it has one.
+        # core's: tokens signed with the user's own key when it has one; the host's: the
+        # revocation claim, added to each payload and checked on each decoding (legacy/jwt.py).
         "JWT_ENCODE_HANDLER": "core.jwt.jwt_encode_user_key",
-        "JWT_DECODE_HANDLER": "core.jwt.jwt_decode_user_key",
+        "JWT_DECODE_HANDLER": "openimis_host.legacy.jwt.decode",
+        "JWT_PAYLOAD_HANDLER": "openimis_host.legacy.jwt.payload",
         "JWT_ALLOW_ANY_CLASSES": [
             "graphql_jwt.mutations.ObtainJSONWebToken", "graphql_jwt.mutations.Verify",
             "graphql_jwt.mutations.Refresh", "graphql_jwt.mutations.Revoke",

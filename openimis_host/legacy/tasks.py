@@ -5,7 +5,7 @@ openIMIS modules add their jobs to an APScheduler scheduler they are handed
 ``SCHEDULER_JOBS`` setting lists more. :class:`Recorder` is handed instead of a
 scheduler: it turns each ``add_job`` into a ``plugins_spec.ScheduledTask``, so
 the host's scheduler runs them once per tick in the whole deployment (core's
-own scheduler never starts: see ``apps.CoreConfig``).
+own scheduler never starts: see ``apps.LegacyBridgeConfig``).
 """
 
 from __future__ import annotations

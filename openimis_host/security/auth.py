@@ -1,4 +1,10 @@
-"""Who is calling: a JWT as ``Authorization: Bearer <token>``, or the JWT cookie.
+"""Who is calling: a JWT as ``Authorization: Bearer <token>`` (or ``JWT <token>``), or the JWT cookie.
+
+``JWT`` is django-graphql-jwt's own prefix, which openIMIS's clients send. A header
+that holds no token at all (openIMIS's frontend sends ``JWT undefined`` after a login
+that set the cookie) does not override the cookie: with a cookie present, a header
+value that is not shaped like a JWT counts as absent. A JWT-shaped header is always
+the credential, and a bad one is answered with 401.
 
 - :class:`AuthenticationMiddleware` authenticates every request (GraphQL and
   plain Django views see ``request.user``). A bad Bearer token is answered with
@@ -26,7 +32,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..json_errors import error_response
-from . import revocation
+from . import revocation, sessions
 from .tokens import InvalidToken, verify
 
 _UNSET = object()
@@ -49,9 +55,26 @@ def authenticate(request):
     return cached
 
 
+#: The ``Authorization`` schemes that carry a token: RFC 6750's, and django-graphql-jwt's.
+SCHEMES = ("bearer", "jwt")
+
+
 def _bearer(request) -> str | None:
+    """The token of the ``Authorization`` header, None if that header is not the credential."""
+    cached = getattr(request, "_openimis_jwt_header", _UNSET)
+    if cached is _UNSET:
+        cached = request._openimis_jwt_header = _header_token(request)
+    return cached
+
+
+def _header_token(request) -> str | None:
     scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
+    if scheme.lower() not in SCHEMES:
+        return None
+    token = token.strip()
+    if token.count(".") != 2 and request.COOKIES.get(settings.JWT_COOKIE_NAME):
+        return None  # "JWT undefined", "Bearer null": no token, and the cookie is one
+    return token
 
 
 def _authenticate(request):
@@ -106,6 +129,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
+        request.user = sessions.checked_user(request)  # a revocation ends sessions too
         meta = request.META
         if ("HTTP_AUTHORIZATION" not in meta
                 and settings.JWT_COOKIE_NAME not in meta.get("HTTP_COOKIE", "")):

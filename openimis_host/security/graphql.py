@@ -1,5 +1,6 @@
 """The host's GraphQL mutations: ``tokenAuth(username, password)`` to log in, ``revokeToken`` to
-log out."""
+log out, ``revokeAllTokens`` to log out everywhere (also with openIMIS's core, whose login
+and ``revokeToken`` replace the host's)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,21 @@ class RevokeToken(graphene.Mutation):
         revoke(user)
         request.openimis_jwt_cookie = ""  # the GraphQL view deletes the cookie
         return RevokeToken(revoked=True)
+
+
+class RevokeAllTokens(RevokeToken):
+    """Log out everywhere: every token issued to the calling user so far stops working (the
+    host's and openIMIS core's), every Django session of the user ends, and the JWT cookie
+    is deleted.
+
+    The host's ``revokeToken`` does the same; this name is also there when openIMIS's core
+    brings its own ``revokeToken`` (legacy/revoke.py), and for an operator the command
+    ``openimis-host revoke_tokens USERNAME`` does it for any user.
+    """
+
+    revoked = graphene.Boolean(required=True, description="True: the tokens and sessions are revoked.")
+
+    @staticmethod
+    def mutate(root, info):
+        RevokeToken.mutate(root, info)
+        return RevokeAllTokens(revoked=True)

@@ -1,5 +1,9 @@
 """Tokens tied to the credential: a password change, ``revokeToken`` or a logout ends them.
 
+A revocation ends the user's Django sessions too (the admin's): each session
+keeps the token version it was opened at, and a session opened before the
+revocation is ended on its next request (sessions.py).
+
 Every token carries a ``cred`` claim: an HMAC, keyed with SECRET_KEY, of the
 user's password hash and of the user's token version (``TokenVersion``, 0 when
 the user has no row). A token is accepted only while its claim matches:
@@ -21,7 +25,7 @@ import hmac
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.db.models import F, Subquery
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 #: The name of the claim.
 CLAIM = "cred"
@@ -54,12 +58,18 @@ def current_version(user) -> int:
         "version", flat=True).first() or 0
 
 
+#: Sent by :func:`revoke` with ``user``: other logins end their own credentials of that user
+#: (openIMIS's core: django-graphql-jwt's refresh tokens, legacy/revoke.py).
+tokens_revoked = Signal()
+
+
 def revoke(user) -> None:
-    """Invalidate every token issued to ``user`` so far."""
+    """Invalidate every token issued to ``user`` so far, and every Django session of it."""
     from ..models import TokenVersion
 
     row, _ = TokenVersion.objects.get_or_create(user_pk=str(user.pk))
     TokenVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
+    tokens_revoked.send(sender=revoke, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="openimis_host.revoke_tokens_on_logout")
