@@ -49,8 +49,9 @@ FRESH_FAILURES = {
 
 @pytest.fixture
 def openimis_env(tmp_path):
-    """The 18 pinned openIMIS modules (example modules hidden), SITE_ROOT=api, a fresh
-    PostgreSQL database; dropped afterwards with the test databases made from its name."""
+    """The pinned openIMIS modules (example modules hidden), core, location and what location
+    needs in use, SITE_ROOT=api, a fresh PostgreSQL database; dropped afterwards with the test
+    databases made from its name."""
     if not MODULES_DIR or not os.path.isdir(os.path.join(MODULES_DIR, "core")):
         pytest.fail("OPENIMIS_LEGACY_MODULES must name a directory holding the wheels of "
                     "tests/legacy-requirements.txt (scripts/test installs them)")
@@ -62,6 +63,7 @@ def openimis_env(tmp_path):
     _psql(f'CREATE DATABASE "{name}"')
     env = {**clean_environ(), "DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432",
            "DB_USER": "postgres", "SITE_ROOT": "api", "MODE": "DEV",
+           "OPENIMIS_MODULES": "core,location,medical,medical_pricelist",
            "PYTHONPATH": os.pathsep.join([str(without_example_modules(tmp_path)), MODULES_DIR])}
     yield env
     for db in (name, f"test_{name}", f"{name}_kept"):
@@ -157,9 +159,14 @@ def on_terminal(args, env, cwd, answers: list[tuple[str, str]], timeout=300) -> 
     return text
 
 
-def token_auth(server, username, password) -> dict:
-    return server.graphql("mutation($u: String!, $p: String!) { tokenAuth(username: $u, "
-                          "password: $p) { token } }", {"u": username, "p": password}).json()
+def graphql(server, query, variables=None, headers=None, root="") -> dict:
+    return server.post(f"{root}/graphql", {"query": query, "variables": variables or {}},
+                       headers=headers).json()
+
+
+def token_auth(server, username, password, root="/api") -> dict:
+    return graphql(server, "mutation($u: String!, $p: String!) { tokenAuth(username: $u, "
+                   "password: $p) { token } }", {"u": username, "p": password}, root=root)
 
 
 @legacy_only
@@ -184,8 +191,8 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
         assert "errors" not in body, body
         token = body["data"]["tokenAuth"]["token"]
         # Every right: core's roles and users lists need rights 122001 and 121701.
-        listed = server.graphql("{ role { totalCount } users { totalCount } }",
-                                headers={"Authorization": f"Bearer {token}"}).json()
+        listed = graphql(server, "{ role { totalCount } users { totalCount } }",
+                         headers={"Authorization": f"Bearer {token}"}, root="/api")
         assert "errors" not in listed, listed
         assert listed["data"]["role"]["totalCount"] >= 12  # the system roles
         assert listed["data"]["users"]["totalCount"] == 3  # Admin (locked), boss, deputy
@@ -210,7 +217,7 @@ def test_createsuperuser_on_the_current_stack_is_djangos(host_env, tmp_path, gun
                env=env, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     server = gunicorn(host_env, workers=1)
-    body = token_auth(server, "root", "Plain#Pass2026")
+    body = token_auth(server, "root", "Plain#Pass2026", root="")
     assert "errors" not in body and body["data"]["tokenAuth"]["token"], body
 
 
