@@ -22,7 +22,7 @@ import time
 import uuid
 
 import pytest
-from conftest import BIN, _psql, clean_environ, pg_available, with_dists
+from conftest import BIN, REPO, _psql, clean_environ, pg_available, with_dists
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -186,14 +186,20 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
     assert "Traceback" not in again.stderr
 
     server = gunicorn(env, workers=1)
+    from test_legacy import Client
+
     for username, password in (("boss", "Chief#Pass2026"), ("deputy", "Deputy#Pass2026")):
-        body = token_auth(server, username, password)
-        assert "errors" not in body, body
-        token = body["data"]["tokenAuth"]["token"]
-        # Every right: core's roles and users lists need rights 122001 and 121701.
-        listed = graphql(server, "{ role { totalCount } users { totalCount } }",
-                         headers={"Authorization": f"Bearer {token}"}, root="/api")
-        assert "errors" not in listed, listed
+        client = Client(server.url)  # as openIMIS's front-end: token, then core's CSRF token
+        status, body = client.graphql("mutation($u: String!, $p: String!) { tokenAuth("
+                                      "username: $u, password: $p) { token } }",
+                                      {"u": username, "p": password})
+        assert status == 200 and "errors" not in body, body
+        client.headers["Authorization"] = f"Bearer {body['data']['tokenAuth']['token']}"
+        status, body = client.graphql("mutation { getCsrfToken { csrfToken } }")
+        client.headers["X-CSRFToken"] = body["data"]["getCsrfToken"]["csrfToken"]
+        # Rights: core's lists of roles and users need rights 122001 and 121701.
+        status, listed = client.graphql("{ role { totalCount } users { totalCount } }")
+        assert status == 200 and "errors" not in listed, listed
         assert listed["data"]["role"]["totalCount"] >= 12  # the system roles
         assert listed["data"]["users"]["totalCount"] == 3  # Admin (locked), boss, deputy
 
@@ -202,8 +208,8 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
     old = token_auth(server, "boss", "Chief#Pass2026")
     assert old["errors"][0]["message"] == "INCORRECT_CREDENTIALS", old
     assert "errors" not in token_auth(server, "boss", "Other#Pass2026")
-    # openIMIS's own "Admin" is there, locked until an operator gives it a password.
-    assert token_auth(server, "Admin", "")["data"]["tokenAuth"] is None
+    # openIMIS's own "Admin" is there, locked (no demo password) until an operator opens it.
+    assert token_auth(server, "Admin", "admin123")["errors"][0]["message"] == "INCORRECT_CREDENTIALS"
     on_terminal(["changepassword", "Admin"], env, tmp_path, [
         ("Password:", "Admin#Pass2026"), ("Password (again):", "Admin#Pass2026")])
     assert "errors" not in token_auth(server, "Admin", "Admin#Pass2026")
@@ -237,3 +243,12 @@ def test_a_scaffolded_module_runs_its_tests_through_openimis_host_test(host_env,
     assert elsewhere.returncode != 0
     assert "module 'ward' (openimis-ward) has no tests/ folder" in elsewhere.stderr
     assert "Traceback" not in elsewhere.stderr
+
+
+def test_an_example_module_runs_its_tests_from_its_project_folder(host_env):
+    """The example modules are pip-installed (not editable) in the test venvs: their project
+    folder, with its pyproject.toml, is where the command finds their tests."""
+    project = REPO / "example_plugins" / "openimis-example-insuree"
+    result = run("test", "insuree", env=host_env, cwd=project, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
