@@ -209,7 +209,8 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
     assert old["errors"][0]["message"] == "INCORRECT_CREDENTIALS", old
     assert "errors" not in token_auth(server, "boss", "Other#Pass2026")
     # openIMIS's own "Admin" is there, locked (no demo password) until an operator opens it.
-    assert token_auth(server, "Admin", "admin123")["errors"][0]["message"] == "INCORRECT_CREDENTIALS"
+    refused = token_auth(server, "Admin", "admin123")
+    assert refused["errors"][0]["message"] == "INCORRECT_CREDENTIALS", refused
     on_terminal(["changepassword", "Admin"], env, tmp_path, [
         ("Password:", "Admin#Pass2026"), ("Password (again):", "Admin#Pass2026")])
     assert "errors" not in token_auth(server, "Admin", "Admin#Pass2026")
