@@ -253,3 +253,13 @@ def test_an_example_module_runs_its_tests_from_its_project_folder(host_env):
     result = run("test", "insuree", env=host_env, cwd=project, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+@legacy_only
+def test_is_testing_in_the_environment_of_a_prod_server_is_refused(openimis_env, tmp_path):
+    env = {**openimis_env, "MODE": "PROD", "IS_TESTING": "true", "ALLOWED_HOSTS": "imis.example.org",
+           "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789"}
+    result = run("check", env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "IS_TESTING=true with MODE=PROD: it turns off openIMIS core's CSRF check" in result.stderr
+    assert "Traceback" not in result.stderr
