@@ -174,7 +174,8 @@ def _role(function: ast.FunctionDef):
         return None
     known = {}  # literals: the function's argument defaults, then its assignments
     args = function.args
-    for arg, default in zip(args.args[len(args.args) - len(args.defaults):], args.defaults):
+    for arg, default in zip(args.args[len(args.args) - len(args.defaults):], args.defaults,
+                            strict=True):
         known[arg.arg] = default
     for node in function.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 \
@@ -182,7 +183,8 @@ def _role(function: ast.FunctionDef):
             known[node.targets[0].id] = node.value
     values = {}
     positional = ("perm_names", "name", "is_system")
-    for key, node in [*zip(positional, call.args), *((k.arg, k.value) for k in call.keywords)]:
+    for key, node in [*zip(positional, call.args, strict=False),
+                      *((k.arg, k.value) for k in call.keywords)]:
         if isinstance(node, ast.Name):
             node = known.get(node.id, node)
         try:

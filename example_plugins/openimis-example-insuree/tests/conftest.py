@@ -6,6 +6,7 @@ import shutil
 import tempfile
 
 import openimis_insuree.plugin
+
 from openimis_host.testing import setup_host
 
 _DATABASE_DIR = tempfile.mkdtemp(prefix="openimis-insuree-tests-")

@@ -45,7 +45,7 @@ class Command(DjangoCommand):
             create_administrator(username, password, using=database)
         except KeyboardInterrupt:
             self.stderr.write("\nOperation cancelled.")
-            raise SystemExit(1)
+            raise SystemExit(1) from None
         except exceptions.ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         except NotRunningInTTYException:
