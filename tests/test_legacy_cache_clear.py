@@ -11,8 +11,18 @@ import pytest
 import redis
 from scheduler_support import wait_for
 from test_legacy import logged_in
-from test_legacy_async import (RECEIVED, SUCCESS, create_region, migrate_with_admin,  # noqa: F401
-                               mutation_logs, procs, prod_env, regions, worker_args)
+from test_legacy_async import (  # noqa: F401
+    RECEIVED,
+    SUCCESS,
+    create_region,
+    migrate_with_admin,
+    mutation_logs,
+    procs,
+    prod_env,
+    regions,
+    worker_args,
+)
+from test_legacy_durability import log_status
 
 from openimis_host.graphql_stack import LEGACY
 
@@ -22,7 +32,7 @@ CACHE_DB, BROKER_DB = 11, 12
 
 
 @pytest.fixture
-def redis_env(prod_env):
+def redis_env(prod_env):  # noqa: F811 (fixtures)
     """prod_env with the Redis cache in database 11 and the broker in database 12, emptied after."""
     env = {**prod_env, "CACHE_BACKEND": "redis", "CACHE_URL": f"redis://127.0.0.1:6379/{CACHE_DB}",
            "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{BROKER_DB}", "RATELIMIT_RATE": "1000/h"}
@@ -40,7 +50,7 @@ def counters(db: redis.Redis) -> dict[bytes, int]:
 
 @pytest.mark.parametrize("any_db_env", ["postgres"], indirect=True)
 def test_location_clearing_its_cache_keeps_the_queued_mutations_and_rate_limit_counters(
-        redis_env, cli, gunicorn, procs):
+        redis_env, cli, gunicorn, procs):  # noqa: F811 (fixtures)
     env = redis_env
     migrate_with_admin(cli, env)
     server = gunicorn(env, workers=1)
@@ -63,7 +73,7 @@ def test_location_clearing_its_cache_keeps_the_queued_mutations_and_rate_limit_c
 
     worker = procs("worker", *worker_args(env), env=env)
     for mutation_id in sent:  # each ran location's cache.clear() on the 'location' alias
-        wait_for(lambda m=mutation_id: mutation_logs(client, m)[0]["status"] != RECEIVED, 120,
+        wait_for(lambda m=mutation_id: log_status(env, m) != RECEIVED, 120,
                  "the queued mutations to run", [worker, server])
         assert mutation_logs(client, mutation_id) == [{"status": SUCCESS, "error": None}]
     assert regions(client) == [(code, f"Cached {code}") for code in codes]
@@ -76,7 +86,8 @@ def test_location_clearing_its_cache_keeps_the_queued_mutations_and_rate_limit_c
 
 
 @pytest.mark.parametrize("any_db_env", ["sqlite"], indirect=True)
-def test_the_cache_and_the_broker_in_one_redis_database_are_refused_with_a_problem_id(prod_env, cli):
+def test_the_cache_and_the_broker_in_one_redis_database_are_refused_with_a_problem_id(
+        prod_env, cli):  # noqa: F811 (fixtures)
     env = {**prod_env, "CACHE_BACKEND": "redis", "CACHE_URL": "redis://127.0.0.1:6379/13",
            "CELERY_BROKER_URL": "redis://localhost/13"}
     refused = cli("check", env=env, timeout=300)
