@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openimis_host import assembly, discovery
+from openimis_host import assembly, discovery, redis_databases
 from openimis_host.faults import backends, db_deadline
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
@@ -97,7 +97,9 @@ DJANGO_MIGRATE = env.bool("DJANGO_MIGRATE", False)
 # --- cache -----------------------------------------------------------------
 CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
-    "redis": "django.core.cache.backends.redis.RedisCache",
+    # Django's, with clear() scoped to the cache's own keys (redis_cache.py).
+    "redis": "openimis_host.redis_cache.RedisCache",
+    "django.core.cache.backends.redis.rediscache": "openimis_host.redis_cache.RedisCache",
     "pymemcache": "django.core.cache.backends.memcached.PyMemcacheCache",
     "db": "django.core.cache.backends.db.DatabaseCache",
     "file": "django.core.cache.backends.filebased.FileBasedCache",
@@ -119,7 +121,9 @@ backends.cache_timeouts(CACHES, CACHE_TIMEOUT)
 # --- rate limit on the GraphQL endpoint (security/ratelimit.py, django-ratelimit) ----
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
 RATELIMIT_CACHE = env.str("RATELIMIT_CACHE", "default")  # a CACHES alias
-RATELIMIT_USE_CACHE = RATELIMIT_CACHE  # django-ratelimit's name for it
+# The counters live in that cache under a key prefix of their own (alias "ratelimit"), so
+# that a module's cache.clear() on that cache (scoped to its prefix) leaves them alone.
+RATELIMIT_USE_CACHE = "ratelimit"  # django-ratelimit's name for it
 RATELIMIT_KEY = env.str("RATELIMIT_KEY", "ip")
 RATELIMIT_RATE = env.str("RATELIMIT_RATE", "150/m")
 RATELIMIT_METHOD = env.str("RATELIMIT_METHOD", "ALL")
@@ -131,6 +135,7 @@ RATELIMIT_FAIL_OPEN = RATELIMIT_SKIP_TIMEOUT  # the same, for django-ratelimit's
 RATELIMIT_METHODS = ratelimit_settings.methods("RATELIMIT_METHOD", RATELIMIT_METHOD)
 ratelimit_settings.check(rate=RATELIMIT_RATE, key=RATELIMIT_KEY, cache=RATELIMIT_CACHE,
                          caches=CACHES)
+CACHES["ratelimit"] = ratelimit_settings.counters_cache(CACHES[RATELIMIT_CACHE])
 
 # --- HTTP --------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1)
@@ -268,6 +273,8 @@ CELERY_QUEUE = env.str("CELERY_QUEUE", "openimis")  # one per deployment sharing
 if CELERY_BROKER_URL and "://" not in CELERY_BROKER_URL:
     raise ConfigError(f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} is not valid: expected a URL "
                       "like amqp://user:password@host:5672// or redis://host:6379/0")
+redis_databases.refuse_shared(CACHES["default"]["BACKEND"], CACHES["default"]["LOCATION"],
+                              CELERY_BROKER_URL)
 if SCHEDULER_BACKEND == "celery" and not CELERY_BROKER_URL:
     raise ConfigError("SCHEDULER_BACKEND=celery needs CELERY_BROKER_URL, e.g. "
                       "amqp://guest:guest@rabbitmq:5672// or redis://redis:6379/0")

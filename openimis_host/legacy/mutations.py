@@ -11,8 +11,9 @@ the default app of the process, so that core's task goes to ``CELERY_QUEUE`` on
 ``CELERY_BROKER_URL``, where the workers listen. A broker that cannot be reached
 when a mutation is sent: core marks its MutationLog failed with the reason
 (``scheduler.sending.TaskNotSent``), and the client gets that reason as the
-mutation's GraphQL error rather than a payload that looks like success. A worker
-does not run a mutation whose log has already left status 0.
+mutation's GraphQL error rather than a payload that looks like success. In the
+worker each mutation runs at most once and survives the worker's death
+(:func:`_run_once`); a log left at status 0 is failed by the reaper (pending.py).
 """
 
 from __future__ import annotations
@@ -53,39 +54,69 @@ def install() -> None:
     # module is still being imported (it sets Django up first), and it makes the app itself.
     import openimis_host.scheduler.celery  # noqa: F401
     _wrap_mutations()
-    _skip_settled()
+    _run_once()
     core_log = logging.getLogger("core.schema")
     if not any(isinstance(f, OneLineWhenNotSent) for f in core_log.filters):
         core_log.addFilter(OneLineWhenNotSent())
 
 
-def _skip_settled() -> None:
-    """In the worker: a mutation whose log has already left status 0 is not run.
+def _run_once() -> None:
+    """In the worker: each mutation runs at most once, and a worker's death loses none.
 
-    A send that timed out (a frozen broker) is reported to the client as not run and its
-    log marked failed, but the message may still reach the broker when it wakes up. Run
-    then, it would do what the client was told had not been done.
+    The message is acknowledged after the mutation has run (``acks_late``), and given back to
+    the queue when the pool process running it dies (``reject_on_worker_lost``); a worker
+    killed outright drops its connection, and the broker gives its unacknowledged message to
+    another worker. A message can thus arrive twice, so the mutation runs in one transaction
+    with its log, which it first locks: a second delivery waits for the first to finish, then
+    finds the log settled and does not run it. Work and log commit together or not at all, so a
+    mutation whose work committed is never run again, and one that died half-way ran nothing.
+
+    A log that has already left status 0 is not run either: a send that timed out (a frozen
+    broker) is reported to the client as not run and its log marked failed, but the message may
+    still reach the broker when it wakes up; and the reaper (pending.py) marks failed a log left
+    at status 0 too long. Run then, it would do what the client was told had not been done.
     """
-    from core.models import MutationLog
     from core.tasks import openimis_mutation_async
 
     task = openimis_mutation_async._get_current_object()  # the host app's task
     run = task.run
     if getattr(run, "openimis_host_wrapped", False):
         return
+    task.acks_late = True
+    task.reject_on_worker_lost = True
 
-    def run_if_received(mutation_id, module, class_name):
-        settled = (MutationLog.objects.filter(id=mutation_id)
-                   .exclude(status=MutationLog.RECEIVED).values_list("status", flat=True).first())
-        if settled is not None:
-            log.warning("mutation %s (%s.%s) not run: its mutationLog is already at status %s "
-                        "(a send reported as failed that reached the broker later, or a message "
-                        "delivered twice)", mutation_id, module, class_name, settled)
-            return "NOT RUN"
-        return run(mutation_id, module, class_name)
+    def run_once(mutation_id, module, class_name):
+        from core.models import MutationLog
+        from django.db import transaction
 
-    run_if_received.openimis_host_wrapped = True
-    task.run = run_if_received
+        failure = None
+        with transaction.atomic():
+            # The lock: a second delivery of this message waits here until the first commits.
+            settled = (MutationLog.objects.select_for_update().filter(id=mutation_id)
+                       .values_list("status", flat=True).first())
+            if settled is None:
+                log.warning("mutation %s (%s.%s) not run: it has no mutationLog", mutation_id,
+                            module, class_name)
+                return "NOT RUN"
+            if settled != MutationLog.RECEIVED:
+                log.warning("mutation %s (%s.%s) not run: its mutationLog is already at status %s "
+                            "(a send reported as failed that reached the broker later, a log "
+                            "failed by the reaper, or a message delivered twice)",
+                            mutation_id, module, class_name, settled)
+                return "NOT RUN"
+            try:
+                with transaction.atomic():  # a savepoint: the work, and core's own verdict
+                    return run(mutation_id, module, class_name)
+            except Exception as exc:
+                # core marked the log failed inside the savepoint, which has rolled back with
+                # the work: mark it again here, where it commits.
+                MutationLog.objects.filter(id=mutation_id).update(status=MutationLog.ERROR,
+                                                                  error=str(exc))
+                failure = exc
+        raise failure  # after the commit: Celery records the task as failed, as core meant
+
+    run_once.openimis_host_wrapped = True
+    task.run = run_once
 
 
 class OneLineWhenNotSent(logging.Filter):

@@ -75,7 +75,8 @@ class LegacyPlugin:
     @hookimpl
     def openimis_scheduled_tasks(self):
         """``<name>.scheduled_tasks.schedule_tasks(scheduler)`` and its ``SCHEDULER_JOBS`` entries,
-        as host tasks: the host's scheduler runs them, once per tick in the deployment."""
+        as host tasks: the host's scheduler runs them, once per tick in the deployment; for core
+        also the reaper of mutation logs left at status 0 (``core.fail_pending_mutations``)."""
         from .tasks import Recorder
 
         recorder = Recorder(self.name)
@@ -89,6 +90,13 @@ class LegacyPlugin:
         recorder.add_jobs_setting(owned=True)
         if self.name == "core":
             recorder.add_jobs_setting(owned=False)
+            # The host's own: mutation logs left at status 0 too long are failed (pending.py).
+            from plugins_spec import ScheduledTask
+
+            from .pending import EVERY
+
+            recorder.tasks.append(ScheduledTask(name="fail_pending_mutations", every=EVERY,
+                                                func="openimis_host.legacy.pending.fail_pending"))
         return recorder.tasks
 
     @hookimpl

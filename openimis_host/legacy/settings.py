@@ -138,6 +138,8 @@ def derive(env, current: dict) -> dict:
         # Read by legacy/mutations.py, which sets core's own flag (core.async_mutations) from it.
         "ASYNC_MUTATIONS": queued,
         "ASYNC_MUTATIONS_CHOSEN": chosen,
+        # A mutation log still at status 0 this long after it was received is failed (pending.py).
+        "MUTATION_PENDING_SECONDS": env.int("MUTATION_PENDING_SECONDS", 600, minimum=1),
         "PASSWORD_MIN_LENGTH": env.int("PASSWORD_MIN_LENGTH", 8, minimum=0),
         "PASSWORD_UPPERCASE": env.int("PASSWORD_UPPERCASE", 1, minimum=0),
         "PASSWORD_LOWERCASE": env.int("PASSWORD_LOWERCASE", 1, minimum=0),

@@ -44,3 +44,20 @@ def check(*, rate: str, key: str, cache: str, caches: dict) -> None:
     if cache not in caches:
         raise ConfigError(f"RATELIMIT_CACHE={cache!r} is not a configured cache: "
                           f"expected one of {', '.join(caches)}")
+
+
+#: The KEY_PREFIX of the rate-limit counters, and the locmem store they get to themselves.
+COUNTERS_PREFIX = "ratelimit"
+
+
+def counters_cache(config: dict) -> dict:
+    """The ``ratelimit`` cache alias: RATELIMIT_CACHE's configuration with a key prefix of its own.
+
+    The host's Redis cache clears only its own prefix, so a module's ``cache.clear()`` on the
+    cache the counters share leaves them alone; locmem keeps one store per LOCATION, so the
+    counters get a store of their own there.
+    """
+    counters = {**config, "KEY_PREFIX": COUNTERS_PREFIX}
+    if config["BACKEND"].endswith(".LocMemCache"):
+        counters["LOCATION"] = f"openimis-{COUNTERS_PREFIX}"
+    return counters
