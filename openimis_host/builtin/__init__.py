@@ -38,3 +38,12 @@ def openimis_graphql_mutation():
     from .schema import HostMutation
 
     return HostMutation
+
+
+@hookimpl
+def openimis_public_graphql_fields():
+    # The login, and the version (health checks and clients compare it; it names no one).
+    # revokeToken is not public: it needs the caller's token anyway.
+    from django.conf import settings
+
+    return ["openimisHostVersion", *(["tokenAuth"] if settings.HOST_TOKEN_AUTH else [])]
