@@ -5,7 +5,9 @@ openIMIS declares some queries with an empty permission list (``claimAdmins``,
 ``GRAPHQL_LOGIN_REQUIRED`` (the default in PROD) a request whose user is not
 logged in may select only root fields that a module declares public
 (``openimis_public_graphql_fields``, ``assembly/public.py``) or that the operator
-adds with ``GRAPHQL_PUBLIC_FIELDS``; ``__typename`` is always allowed.
+adds with ``GRAPHQL_PUBLIC_FIELDS``. The meta-fields are left to their own rule:
+``__typename`` names a type, and ``__schema``/``__type`` are governed by
+``GRAPHQL_INTROSPECTION`` alone (off in PROD), which refuses them to everyone.
 
 The refusal is of the whole request, before any resolver runs: one error,
 "authentication required", and no ``data`` at all, so nothing of a public field
@@ -25,8 +27,8 @@ from django.conf import settings
 from .graphql_stack import FieldNode, FragmentDefinitionNode, GraphQLError, InlineFragmentNode
 from .host import get_host
 
-#: Root fields every client may select: it names a type, not data.
-ALWAYS_PUBLIC = frozenset({"__typename"})
+#: Meta-fields, not data: introspection has its own switch (GRAPHQL_INTROSPECTION).
+ALWAYS_PUBLIC = frozenset({"__typename", "__schema", "__type"})
 
 MESSAGE = ("authentication required: log in first (the tokenAuth mutation), then send the token "
            "as Authorization: Bearer <token> or the JWT cookie")
