@@ -39,13 +39,13 @@ def child(rounds: int) -> None:
     import django
 
     django.setup()
+    import legacy_driver
+    import legacy_http
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client, RequestFactory
 
-    import legacy_driver
-    import legacy_http
     from openimis_host import graphql_login
     from openimis_host.graphql_stack import parse
 
@@ -106,7 +106,7 @@ def child(rounds: int) -> None:
         "request_ms_check_on": request_ms,
         "request_ms_check_off": statistics.median(samples[False]),
         "end_to_end_paired_percent": statistics.median(
-            (a / b - 1) * 100 for a, b in zip(samples[True], samples[False])),
+            (a / b - 1) * 100 for a, b in zip(samples[True], samples[False], strict=True)),
         "check_percent_of_request": check_us["logged_in_locations"] / 1000 / request_ms * 100,
         "rounds": rounds, "requests_per_batch": count, "target_percent": TARGET_PERCENT,
     }))

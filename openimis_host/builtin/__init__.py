@@ -42,8 +42,9 @@ def openimis_graphql_mutation():
 
 @hookimpl
 def openimis_public_graphql_fields():
-    # The login, and the version (health checks and clients compare it; it names no one).
-    # revokeToken is not public: it needs the caller's token anyway.
+    # The version (clients compare it; it names no one) and the login. revokeToken too: it
+    # refuses an anonymous caller itself, with a message about the token it expected.
     from django.conf import settings
 
-    return ["openimisHostVersion", *(["tokenAuth"] if settings.HOST_TOKEN_AUTH else [])]
+    login = ["tokenAuth", "revokeToken"] if settings.HOST_TOKEN_AUTH else []
+    return ["openimisHostVersion", *login]
