@@ -16,6 +16,8 @@ dropped after it; only 127.0.0.1; every load bounded in time and count):
   tests/legacy-requirements.txt): seconds from starting gunicorn
   to the first answered query, then Pss and VmRSS per worker after a few
   queries of each kind. No target.
+- ``logincheck``: what login by default costs a logged-in ``locations`` query, in
+  one host process (login_check.py). Target: at most 2% of the request.
 
 Medians of the rounds, ratios host/hand-wired; the table goes to stdout,
 everything to bench/legacy-results.json.
@@ -37,6 +39,7 @@ from importlib import metadata
 
 import legacy_http
 import legacy_project
+import login_check
 from configs import BENCH, BIN, workdir
 from driver import host_source, log, machine
 from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, Server, external_side
@@ -55,7 +58,7 @@ PLANS = {
     "full": {"rounds": 6, "seconds": 6.0, "warmup": 3.0, "concurrency": 4, "boot_reps": 4,
              "after_boot_requests": 30},
 }
-PARTS = ("throughput", "boot")
+PARTS = ("throughput", "boot", "logincheck")
 TARGET = 1.5
 
 SEED = f"""
@@ -175,6 +178,8 @@ def summarize(raw: dict) -> dict:
     """Medians per side, and the host's ratio to each other side (its throughput over theirs,
     paired by round, and the ratio of the medians)."""
     out = {}
+    if "logincheck" in raw:
+        out["logincheck"] = raw["logincheck"]  # medians already (login_check.py)
     if "throughput" in raw:
         by_side = raw["throughput"]
         host = next(k for k in by_side if k.startswith("host"))
@@ -230,6 +235,8 @@ def table(summary: dict, info: dict) -> str:
         for name, r in summary["boot"].items():
             lines.append(f"{name:<14}{r['first_answer_s']:>12.2f}s{r['worker_pss_mib']:>9.1f}MiB"
                          f"{r['worker_rss_mib']:>9.1f}MiB{r['master_rss_mib']:>9.1f}MiB")
+    if "logincheck" in summary:
+        lines += ["", *login_check.describe(summary["logincheck"])]
     return "\n".join(lines)
 
 
@@ -282,6 +289,9 @@ def main() -> int:
             if "boot" in parts:
                 log(f"boot with {len(modules)} modules ...")
                 raw["boot"] = run_boot(plan, database, modules, externals)
+            if "logincheck" in parts:
+                log("login check ...")
+                raw["logincheck"] = login_check.measure(database, plan["rounds"])
         finally:
             psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     except legacy_http.Failed as exc:  # a side that failed, or no database: said, not a traceback

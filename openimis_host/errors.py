@@ -46,6 +46,7 @@ PROBLEM_IDS = {
     "openimis.E019": "the module defaults a setting that Django or the host owns",
     "openimis.E020": "a middleware path cannot be imported",
     "openimis.E021": "a module provider failed",
+    "openimis.E022": "the module opens GraphQL fields that are not its own to anonymous requests",
 }
 
 

@@ -6,7 +6,8 @@ without Django's CSRF token (403, security/graphql_csrf.py); a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE (413); malformed JSON, a query that is not a
 string, variables that are not an object, an unparsable or invalid query, a
 query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
-GRAPHQL_INTROSPECTION is off (400).
+GRAPHQL_INTROSPECTION is off, a private field without a logged-in user when
+GRAPHQL_LOGIN_REQUIRED is on (400, graphql_login.py).
 
 An exception raised inside a resolver is logged with its traceback (and so
 reaches Sentry). In PROD its message is replaced by "internal server error"
@@ -36,7 +37,7 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from rest_framework.exceptions import APIException
 
-from . import graphql_limits
+from . import graphql_limits, graphql_login
 from .faults import outage
 from .document_cache import DocumentCache
 from .graphql_stack import (
@@ -170,6 +171,10 @@ class HostGraphQLView(GraphQLView):
                 return None
             raise _bad_request("Must provide query string.")
         document, errors = self.documents(query)
+        # Login first, validation errors after: they would show an anonymous client the schema.
+        refused = graphql_login.refusal(request, document) if document is not None else None
+        if refused is not None:
+            return invalid_result([refused])
         if errors:
             return invalid_result(errors)
         kind = operation_type(document, operation_name)

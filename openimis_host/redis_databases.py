@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from .errors import ConfigError
 
 #: The problem id of a cache and a broker in one Redis database (docs/problems.md).
-SHARED_DATABASE = "openimis.E022"
+SHARED_DATABASE = "openimis.E023"
 REDIS_SCHEMES = ("redis", "rediss")
 LOOPBACK = {"localhost": "127.0.0.1", "::1": "127.0.0.1", "": "127.0.0.1"}
 

@@ -410,6 +410,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
+if not DEBUG:
+    # Login by default: a view that means to be public says so (permission_classes=[AllowAny]).
+    # JSON only: the browsable API's HTML pages (forms, the API's layout) are for development.
+    REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = ["rest_framework.permissions.IsAuthenticated"]
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 GRAPHENE = {"SCHEMA": "openimis_host.assembly.graphql.schema"}
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", 1024, minimum=0)
 # The query text the cache may keep, summed; a document takes about 40 times its
@@ -429,6 +434,10 @@ GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", 2000, minimum=0)
 GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", 20, minimum=0)
 # Lexical tokens the parser reads before giving up (GraphiQL's introspection query has 163).
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", 10000, minimum=0)
+# Login by default (graphql_login.py): without a logged-in user a request reaches only the
+# root fields the modules declare public (openimis_public_graphql_fields) and these.
+GRAPHQL_LOGIN_REQUIRED = env.bool("GRAPHQL_LOGIN_REQUIRED", not DEBUG)
+GRAPHQL_PUBLIC_FIELDS = env.list("GRAPHQL_PUBLIC_FIELDS", [])
 
 # --- openIMIS modules (pip install 'openimis-host[legacy]', docs/openimis-modules.md) ----
 # With openIMIS's core installed, the settings its modules read, decided by the host.

@@ -1,4 +1,4 @@
-"""The openimis-host module contract (v1.1).
+"""The openimis-host module contract (v1.2).
 
 A module author imports only from here::
 
@@ -24,7 +24,7 @@ ENTRY_POINT_GROUP = "openimis.modules"
 PROVIDER_GROUP = "openimis.module_providers"
 
 #: The version of this contract (DESIGN.md); bumped, with a changelog entry, when it changes.
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "1.2"
 
 #: Marks a function as the implementation of an openimis hook.
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)

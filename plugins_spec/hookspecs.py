@@ -1,4 +1,4 @@
-"""The ten hooks of the contract. Each docstring is the documentation.
+"""The eleven hooks of the contract. Each docstring is the documentation.
 
 Every hook is optional and takes no arguments. Implement one in your module's
 plugin object (the object your ``openimis.modules`` entry point names)::
@@ -110,6 +110,22 @@ def openimis_scheduled_tasks():
     tick in the whole deployment, and never overlapping itself beyond
     ``max_instances``. A task that raises is logged and recorded as failed. A
     record that does not hold together is reported at boot.
+    """
+
+
+@hookspec
+def openimis_public_graphql_fields():
+    """Root Query/Mutation fields that anonymous requests may reach, as a ``list[str]`` of
+    GraphQL names (``"passwordPolicy"``, not ``"password_policy"``). Contract v1.2.
+
+    Called after Django setup. In PROD (``GRAPHQL_LOGIN_REQUIRED``) a request without a
+    logged-in user may select only the fields some module lists here (or that the operator
+    adds with ``GRAPHQL_PUBLIC_FIELDS``); a request selecting any other root field is
+    refused as a whole with the error "authentication required", before any resolver
+    runs. List only your own fields: a name that is not a root field of your module's
+    ``openimis_graphql_query()`` or ``openimis_graphql_mutation()`` fails your module.
+    Make a field public only if it shows nothing about anyone (a login, a password
+    reset that answers the same for every address, a password policy).
     """
 
 

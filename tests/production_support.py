@@ -40,11 +40,18 @@ PROBE_FILES = {
         def openimis_graphql_query():
             from .schema import Query
             return Query
+
+
+        @hookimpl
+        def openimis_public_graphql_fields():
+            # The probe answers anonymous callers too: the tests ask it who is calling.
+            return ["probeNode", "probeWhoami", "probePid", "probeBoom", "probeInvalid"]
         """,
     "openimis_probe/views.py": f"""\
         from django.http import JsonResponse
         from django.urls import path
-        from rest_framework.decorators import api_view
+        from rest_framework.decorators import api_view, permission_classes
+        from rest_framework.permissions import AllowAny
         from rest_framework.response import Response
 
 
@@ -53,6 +60,7 @@ PROBE_FILES = {
 
 
         @api_view(["GET"])
+        @permission_classes([AllowAny])  # public on purpose: PROD's default is IsAuthenticated
         def drf_boom(request):
             raise RuntimeError("{INTERNAL}")
 
@@ -63,6 +71,7 @@ PROBE_FILES = {
 
 
         @api_view(["GET", "POST"])
+        @permission_classes([AllowAny])
         def whoami(request):
             return Response({{"user": request.user.get_username() or None, "data": request.data}})
 

@@ -11,10 +11,14 @@ import pytest
 from production_support import (
     INTERNAL,
     assert_json_error,
+    bearer,
     call,
     graphql,
+    login,
+    migrate_and_create_user,
     mode_env,
     prod,
+    token_of,
     with_probe,
 )
 
@@ -35,15 +39,21 @@ def mode(request):
 
 
 @pytest.fixture
-def served(any_db_env, gunicorn, mode):
+def served(any_db_env, gunicorn, mode, tmp_path):
     env = with_probe(mode_env(mode, any_db_env, DJANGO_MIGRATE="true",
                               DATA_UPLOAD_MAX_MEMORY_SIZE=str(LIMIT_BYTES),
                               GRAPHQL_MAX_DEPTH=str(MAX_DEPTH)))
+    migrate_and_create_user(env, tmp_path)  # PROD: the example modules' data needs a login
     return gunicorn(env, workers=2)
 
 
-def post(server, body, content_type="application/json", path="/graphql"):
-    return call("POST", server.url + path, body, content_type=content_type)
+def logged_in(server) -> dict:
+    """The headers of a logged-in client."""
+    return bearer(token_of(login(server)))
+
+
+def post(server, body, content_type="application/json", path="/graphql", headers=None):
+    return call("POST", server.url + path, body, content_type=content_type, headers=headers)
 
 
 def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
@@ -103,16 +113,17 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
 
 
 def test_other_endpoints_answer_bad_input_with_json(served, mode):
-    malformed = post(served, '{"number": ', path="/insuree/insurees/")
+    auth = logged_in(served)  # PROD: DRF views need a login by default
+    malformed = post(served, '{"number": ', path="/insuree/insurees/", headers=auth)
     assert_json_error(malformed, 400, graphql_shape=False)
     if mode == "PROD":  # DEV answers with Django's debug pages
-        big = post(served, {"number": "1" * LIMIT_BYTES}, path="/insuree/insurees/")
+        big = post(served, {"number": "1" * LIMIT_BYTES}, path="/insuree/insurees/", headers=auth)
         assert assert_json_error(big, 413, graphql_shape=False)["code"] == "body_too_large"
         assert assert_json_error(call("GET", served.url + "/nowhere"), 404, False)
 
 
 def test_an_unexpected_exception_is_hidden_in_prod_and_logged(served, mode):
-    field = graphql(served, "{ probeBoom insurees { name } }")
+    field = graphql(served, "{ probeBoom insurees { name } }", headers=logged_in(served))
     assert field.status == 200
     error = field.json()["errors"][0]
     assert error["path"] == ["probeBoom"]
@@ -159,4 +170,5 @@ def test_the_profiler_reports_in_dev_and_is_refused_in_prod(host_env, gunicorn, 
     refused = call("POST", production.url + "/graphql?prof=True&download=True", query)
     assert assert_json_error(refused, 403, graphql_shape=True)["errors"][0]["extensions"][
         "code"] == "profiler_disabled"
-    assert call("POST", production.url + "/graphql", query).status == 200
+    # Without ?prof the same request runs (insurees need a login there: the public version here).
+    assert call("POST", production.url + "/graphql", {"query": "{ openimisHostVersion }"}).status == 200

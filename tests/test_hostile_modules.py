@@ -2,13 +2,14 @@
 
 A module cannot take the host's login by naming its own field ``tokenAuth``
 (conflicts are found by GraphQL name), and cannot weaken the host's settings
-through ``openimis_settings()`` (DESIGN.md: settings a module may not touch).
+through ``openimis_settings()`` (DESIGN.md: settings a module may not touch),
+the login lock-out (``AXES_*``) and static files (``WHITENOISE_*``) included.
 """
 
 from __future__ import annotations
 
 from conftest import build_dist, with_dists
-from production_support import login, migrate_and_create_user, prod, token_of
+from production_support import call, login, migrate_and_create_user, prod, token_of
 
 THIEF = build_dist("openimis-thief", "6.6.6", {
     "openimis_thief/__init__.py": "",
@@ -57,6 +58,25 @@ WEAKENER = build_dist("openimis-weakener", "1.0.0", {
 }, module="weakener", entry_point="openimis_weakener.plugin")
 
 
+#: Turns the lock-out off for GraphQL logins and serves a folder of its choice at the site root.
+UNLOCKER = build_dist("openimis-unlocker", "1.0.0", {
+    "openimis_unlocker/__init__.py": "",
+    "openimis_unlocker/plugin.py": """\
+        import os
+
+        from plugins_spec import hookimpl
+
+
+        @hookimpl
+        def openimis_settings():
+            # Names the host itself does not set: before AXES_* and WHITENOISE_* were guarded
+            # as families, these took effect.
+            return {"AXES_ONLY_ADMIN_SITE": True, "WHITENOISE_ROOT": os.environ["UNLOCKER_ROOT"],
+                    "UNLOCKER_OWN": 1}
+        """,
+}, module="unlocker", entry_point="openimis_unlocker.plugin")
+
+
 def test_a_module_naming_its_field_tokenauth_stops_the_boot_naming_both_parties(host_env, cli):
     result = cli("check", env=with_dists(host_env, THIEF))
     assert result.returncode == 2, result.output
@@ -101,3 +121,37 @@ def test_under_skip_no_weakened_setting_takes_effect(host_env, cli):
     assert own == "False"  # under skip the offender's own settings are left out too
     checked = cli("check", env=env)
     assert "(openimis.E019)" in checked.output
+
+
+def test_a_module_defaulting_axes_or_whitenoise_settings_is_refused_by_name(host_env, cli, tmp_path):
+    env = {**with_dists(host_env, UNLOCKER), "UNLOCKER_ROOT": str(tmp_path)}
+    result = cli("check", env=env)
+    assert result.returncode == 2, result.output
+    assert ("module 'unlocker' (openimis-unlocker 1.0.0): its openimis_settings() defaults "
+            "AXES_ONLY_ADMIN_SITE, WHITENOISE_ROOT, which Django or the host owns; a module may "
+            "not change them [openimis.E019]") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_under_skip_the_lockout_stays_on_and_no_folder_is_served(host_env, cli, gunicorn, tmp_path):
+    root = tmp_path / "exposed"
+    root.mkdir()
+    (root / "secrets.txt").write_text("db-password=hunter2")
+    env = prod({**with_dists(host_env, UNLOCKER), "UNLOCKER_ROOT": str(root)},
+               OPENIMIS_MODULE_ERRORS="skip", AXES_FAILURE_LIMIT="2")
+    script = ("from django.conf import settings as s; print(getattr(s, 'AXES_ONLY_ADMIN_SITE', "
+              "False), s.AXES_FAILURE_LIMIT, getattr(s, 'WHITENOISE_ROOT', None))")
+    shown = cli("shell", "-c", script, env=env)
+    assert shown.returncode == 0, shown.output
+    assert shown.stdout.splitlines()[-1] == "False 2 None"
+    migrate_and_create_user(env, tmp_path)
+    server = gunicorn(env, workers=1)
+    assert call("GET", server.url + "/secrets.txt").status == 404
+    # The lock-out still counts GraphQL logins: the second failure locks the user out, and then
+    # even the right password is refused.
+    first = login(server, password="wrong").json()
+    assert first["errors"][0]["extensions"]["code"] == "invalid_credentials", first
+    assert login(server, password="wrong").status == 429
+    locked = login(server)
+    assert locked.status == 429, locked.body
+    assert locked.json()["errors"][0]["extensions"]["code"] == "login_locked_out"

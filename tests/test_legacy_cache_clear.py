@@ -93,7 +93,7 @@ def test_the_cache_and_the_broker_in_one_redis_database_are_refused_with_a_probl
     refused = cli("check", env=env, timeout=300)
     assert refused.returncode != 0, refused.output
     assert ("CACHE_URL and CELERY_BROKER_URL name the same Redis database (127.0.0.1:6379/13) "
-            "[openimis.E022]") in refused.stderr, refused.output
+            "[openimis.E023]") in refused.stderr, refused.output
     assert "CELERY_BROKER_URL=redis://127.0.0.1:6379/14" in refused.stderr, refused.output
     assert "Traceback" not in refused.output, refused.output
     # Another database on the same server is fine.

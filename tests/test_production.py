@@ -16,12 +16,14 @@ from production_support import (
     INTERNAL,
     SECRET,
     assert_json_error,
+    bearer,
     call,
     graphql,
     login,
     migrate_and_create_user,
     prod,
     rsa_pair,
+    token_of,
     with_probe,
 )
 
@@ -262,9 +264,11 @@ def test_prod_logs_to_the_debug_log_files_including_500_tracebacks_and_queries(
             "DB_QUERIES_LOG_FILE": str(tmp_path / "queries.log")}
     env = with_probe(prod(host_env, DJANGO_LOG_HANDLER="debug-log",
                           DJANGO_DB_LOG_HANDLER="debug-log", DJANGO_MIGRATE="true", **logs))
+    migrate_and_create_user(env, tmp_path)
     server = gunicorn(env, workers=1)
     assert_json_error(call("GET", server.url + "/probe/boom"), 500, graphql_shape=False)
-    assert graphql(server, "{ insurees { name } }").status == 200
+    # insurees need a login in PROD (login by default)
+    assert graphql(server, "{ insurees { name } }", headers=bearer(token_of(login(server)))).status == 200
     server.stop()
     app_log = (tmp_path / "app.log").read_text()
     assert "Internal Server Error: /probe/boom" in app_log

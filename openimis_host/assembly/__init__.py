@@ -15,7 +15,7 @@ here, and list that file in the phase it belongs to below.
 
 from __future__ import annotations
 
-from . import apps, exceptions, graphql, middleware, settings, tasks, urls
+from . import apps, exceptions, graphql, middleware, public, settings, tasks, urls
 
 #: Before Django setup, while the settings module runs: (collect, fold into the settings).
 #: Settings fold first: a module that defaults a host-owned setting fails there,
@@ -29,6 +29,7 @@ BEFORE_SETUP = (
 AFTER_SETUP = (
     (urls.collect, urls.apply),
     (graphql.collect, graphql.apply),
+    (public.collect, public.apply),  # after graphql: a module may list only its own fields
     (exceptions.collect, exceptions.apply),
     (tasks.collect, tasks.apply),
     (middleware.verify, middleware.apply),
@@ -37,7 +38,8 @@ AFTER_SETUP = (
 READY = "openimis_ready"
 
 #: hook name -> the assembly file that owns it (for ``modules`` listings).
-BY_HOOK = {hook: part for part in (apps, middleware, settings, urls, graphql, exceptions, tasks)
+BY_HOOK = {hook: part
+           for part in (apps, middleware, settings, urls, graphql, public, exceptions, tasks)
            for hook in part.HOOKS}
 
 

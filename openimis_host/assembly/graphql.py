@@ -34,7 +34,7 @@ def graphql_name(attr: str, field) -> str:
     return getattr(field, "name", None) or to_camel_case(attr)
 
 
-def _field_names(object_type) -> list[str]:
+def field_names(object_type) -> list[str]:
     """The GraphQL names of a root type's fields (what clients and the schema see)."""
     return [graphql_name(attr, field) for attr, field in object_type._meta.fields.items()]
 
@@ -109,7 +109,7 @@ def collect(host) -> None:
             continue
         for hook, root in ROOTS.items():
             if mine[hook]:
-                field_owner[root].update(dict.fromkeys(_field_names(mine[hook]), module))
+                field_owner[root].update(dict.fromkeys(field_names(mine[hook]), module))
         for name, kind in named.items():
             type_owner.setdefault(name, (module, kind))
 
@@ -117,7 +117,7 @@ def collect(host) -> None:
 def show(hook, result, module):
     if hook == "openimis_graphql_types":
         return "graphql_types", [t._meta.name for t in result]
-    return f"graphql_{ROOTS[hook].lower()}", _field_names(result)
+    return f"graphql_{ROOTS[hook].lower()}", field_names(result)
 
 
 class _Holder:
@@ -129,7 +129,7 @@ class _Holder:
 
 def _clash(module, results, named, field_owner, type_owner):
     for hook, root in ROOTS.items():
-        for field in (_field_names(results[hook]) if results[hook] else []):
+        for field in (field_names(results[hook]) if results[hook] else []):
             if field in field_owner[root]:
                 return ("openimis.E014",
                         f"its GraphQL {root} field '{field}' is already defined by "

@@ -14,8 +14,10 @@ HOOKS = (HOOK,)
 
 #: Families of settings that belong to Django and the host even where neither
 #: defines a particular name (SESSION_FOO would still be read by someone's code).
+#: AXES_*: the login lock-out (AXES_ONLY_ADMIN_SITE would turn it off for GraphQL);
+#: WHITENOISE_*: static files (WHITENOISE_ROOT would serve any folder at the site root).
 HOST_PREFIXES = ("PASSWORD_", "SESSION_", "CSRF_", "SECURE_", "AUTH_", "DATA_UPLOAD_", "JWT_",
-                 "RATELIMIT_", "GRAPHQL_", "OPENIMIS_")
+                 "RATELIMIT_", "GRAPHQL_", "OPENIMIS_", "AXES_", "WHITENOISE_")
 
 
 def _check(value) -> str | None:

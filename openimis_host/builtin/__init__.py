@@ -38,3 +38,13 @@ def openimis_graphql_mutation():
     from .schema import HostMutation
 
     return HostMutation
+
+
+@hookimpl
+def openimis_public_graphql_fields():
+    # The version (clients compare it; it names no one) and the login. revokeToken too: it
+    # refuses an anonymous caller itself, with a message about the token it expected.
+    from django.conf import settings
+
+    login = ["tokenAuth", "revokeToken"] if settings.HOST_TOKEN_AUTH else []
+    return ["openimisHostVersion", *login]

@@ -31,6 +31,8 @@ def make_plugin(name: str, distribution: str, parts) -> LegacyPlugin:
     the host treats an implemented hook's result as a contribution to check.
     """
     bases = tuple(_MIXINS[p] for p in PARTS if p in parts and p in _MIXINS)
+    if name == "core" and {"query", "mutation"} & set(parts):
+        bases += (_CorePublic,)
     kind = type(f"LegacyPlugin_{name}", (*bases, LegacyPlugin), {"__doc__": LegacyPlugin.__doc__})
     return kind(name, distribution, frozenset(parts))
 
@@ -168,6 +170,30 @@ def _object_type(cls):
     if not isinstance(cls, type) or issubclass(cls, graphene.ObjectType):
         return cls  # anything else is for the host's own check to name
     return type(cls.__name__, (cls, graphene.ObjectType), {"__module__": cls.__module__})
+
+
+#: core's root fields that openIMIS's frontend (@openimis/fe-core 1.11.0) calls without a
+#: logged-in user, found in its source (docs/openimis-modules.md, "Public GraphQL fields"):
+#: on every page load ``refreshToken`` (actions.js initialize -> login() -> refreshAuthToken);
+#: on submitting the login form ``tokenAuth`` then ``getCsrfToken`` (actions.js login,
+#: fetchCsrfToken); on the pages the login page links to, /forgot_password ``resetPassword`` and
+#: /set_password ``passwordPolicy`` and ``setPassword``; on logout after the session expired
+#: (App.js "csrf_logout") ``deleteTokenCookie`` and ``deleteRefreshTokenCookie``.
+CORE_PUBLIC_FIELDS = ("tokenAuth", "refreshToken", "getCsrfToken", "resetPassword", "setPassword",
+                      "passwordPolicy", "deleteTokenCookie", "deleteRefreshTokenCookie")
+
+
+class _CorePublic:
+    @hookimpl
+    def openimis_public_graphql_fields(self):
+        """core's fields that openIMIS's frontend calls before its user has logged in (those
+        of :data:`CORE_PUBLIC_FIELDS` that this core release defines)."""
+        from ..assembly.graphql import field_names
+
+        schema = self.submodule("schema")
+        own = {name for cls in (getattr(schema, "Query", None), getattr(schema, "Mutation", None))
+               if cls is not None for name in field_names(_object_type(cls))}
+        return [name for name in CORE_PUBLIC_FIELDS if name in own]
 
 
 class _ExceptionHandler:

@@ -65,9 +65,10 @@ def test_a_mutation_of_a_module_runs(client):
 
 
 def test_the_host_login_is_contributed_by_the_built_in_module(host):
-    assert contributions(host.get("host")) == {"graphql_query": ["openimisHostVersion"],
-                                               "graphql_mutation": ["tokenAuth", "revokeToken",
-                                                                    "revokeAllTokens"]}
+    assert contributions(host.get("host")) == {
+        "graphql_query": ["openimisHostVersion"],
+        "graphql_mutation": ["tokenAuth", "revokeToken", "revokeAllTokens"],
+        "public_graphql_fields": ["openimisHostVersion", "revokeToken", "tokenAuth"]}
 
 
 def test_a_wrong_password_gets_the_hosts_invalid_credentials_error(client):

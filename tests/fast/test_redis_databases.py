@@ -23,7 +23,7 @@ def test_a_redis_url_names_host_port_and_database(url, expected):
 
 
 def test_the_cache_and_the_broker_in_one_database_are_refused_naming_the_problem_id():
-    with pytest.raises(ConfigError, match=r"same Redis database \(127.0.0.1:6379/0\) \[openimis.E022\]"):
+    with pytest.raises(ConfigError, match=r"same Redis database \(127.0.0.1:6379/0\) \[openimis.E023\]"):
         refuse_shared(REDIS, "redis://localhost:6379", "redis://127.0.0.1:6379/0")
     # One of several cache servers is enough.
     with pytest.raises(ConfigError, match="CELERY_BROKER_URL=redis://redis:6379/2"):

@@ -1,0 +1,56 @@
+"""``openimis_public_graphql_fields`` -> the root fields anonymous requests may reach.
+
+In PROD (``GRAPHQL_LOGIN_REQUIRED``) the GraphQL view refuses a request without a
+logged-in user that selects any root field outside this set (``graphql_login.py``).
+A module may list only root fields it contributes itself: otherwise any installed
+module could open another module's data (openIMIS's ``claimAdmins``, say) to strangers.
+The operator's ``GRAPHQL_PUBLIC_FIELDS`` is added as given: that is the operator's call.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .graphql import ROOTS, field_names
+
+HOOK = "openimis_public_graphql_fields"
+HOOKS = (HOOK,)
+
+
+def _check(value) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        return "expected a list of GraphQL field names (strings)"
+    return None
+
+
+def own_fields(module) -> set[str]:
+    """The GraphQL names of the root Query and Mutation fields ``module`` contributes."""
+    return {name for hook in ROOTS if module.results.get(hook)
+            for name in field_names(module.results[hook])}
+
+
+def collect(host) -> None:
+    """Call the hook of each loaded module; fail a module that lists a field not its own.
+
+    Runs after ``graphql.collect``, so each module's root types are known.
+    """
+    for name, fields in host.collect(HOOK, _check).items():
+        module = host.get(name)
+        foreign = sorted(set(fields) - own_fields(module))
+        if foreign:
+            host.fail(module, "openimis.E022",
+                      f"its openimis_public_graphql_fields() lists {', '.join(foreign)}, which "
+                      "its own GraphQL Query and Mutation do not define; a module may open only "
+                      "its own fields to anonymous requests",
+                      "list only the GraphQL names of your own root fields (an operator opens "
+                      "other fields with GRAPHQL_PUBLIC_FIELDS; see docs/security.md)")
+
+
+def apply(host) -> None:
+    """The Host's ``public_fields``: every loaded module's list plus ``GRAPHQL_PUBLIC_FIELDS``."""
+    public = {field for _, fields in host.results(HOOK) for field in fields}
+    host.public_fields = frozenset(public | set(settings.GRAPHQL_PUBLIC_FIELDS))
+
+
+def show(hook, result, module):
+    return "public_graphql_fields", sorted(result)

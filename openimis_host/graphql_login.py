@@ -1,0 +1,68 @@
+"""Login by default on ``/graphql``: without a logged-in user, only the public root fields.
+
+openIMIS declares some queries with an empty permission list (``claimAdmins``,
+``diagnoses``...), so an anonymous request would read them. With
+``GRAPHQL_LOGIN_REQUIRED`` (the default in PROD) a request whose user is not
+logged in may select only root fields that a module declares public
+(``openimis_public_graphql_fields``, ``assembly/public.py``) or that the operator
+adds with ``GRAPHQL_PUBLIC_FIELDS``. The meta-fields are left to their own rule:
+``__typename`` names a type, and ``__schema``/``__type`` are governed by
+``GRAPHQL_INTROSPECTION`` alone (off in PROD), which refuses them to everyone.
+
+The refusal is of the whole request, before any resolver runs: one error,
+"authentication required", and no ``data`` at all, so nothing of a public field
+next to a private one leaks either. It is decided on the document's root fields as
+written (fragments followed; ``@skip``/``@include`` not evaluated, so a field that
+is skipped still needs a login), and it comes before the validation errors: an
+anonymous client cannot map the private part of the schema through them.
+
+A logged-in request costs one attribute check; an anonymous one a walk over the
+root selection sets, which are small (GRAPHQL_MAX_ROOT_FIELDS).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .graphql_stack import FieldNode, FragmentDefinitionNode, GraphQLError, InlineFragmentNode
+from .host import get_host
+
+#: Meta-fields, not data: introspection has its own switch (GRAPHQL_INTROSPECTION).
+ALWAYS_PUBLIC = frozenset({"__typename", "__schema", "__type"})
+
+MESSAGE = ("authentication required: log in first (the tokenAuth mutation), then send the token "
+           "as Authorization: Bearer <token> or the JWT cookie")
+
+
+def refusal(request, document) -> GraphQLError | None:
+    """The error refusing ``document`` to ``request``'s user, or None if it may run."""
+    if not settings.GRAPHQL_LOGIN_REQUIRED:
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    if root_fields(document) <= get_host().public_fields | ALWAYS_PUBLIC:
+        return None
+    return GraphQLError(MESSAGE, extensions={"code": "authentication_required"})
+
+
+def root_fields(document) -> set[str]:
+    """The names (not aliases) of the root fields every operation of ``document`` selects."""
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    found: set[str] = set()
+    seen: set[str] = set()  # fragments already walked: cycles and repeats cost nothing
+    stack = [d.selection_set for d in document.definitions
+             if not isinstance(d, FragmentDefinitionNode) and getattr(d, "selection_set", None)]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                found.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif selection.name.value not in seen:  # a fragment spread
+                seen.add(selection.name.value)
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    stack.append(fragment.selection_set)
+    return found
