@@ -146,7 +146,9 @@ class _Cost:
         return self.memo[name]
 
 
-SUGGESTION = re.compile(r" Did you mean .*\?$")
+#: graphql-core's hints: "Did you mean 'name'?" (both), "Perhaps you meant "String"?" (2's
+#: unknown types). Anywhere in a message: graphql-core 2's can go on past them on a new line.
+SUGGESTION = re.compile(r"\s*(?:Did you mean|Perhaps you meant) [^?]*\?")
 
 
 def hide_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:

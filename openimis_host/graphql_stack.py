@@ -150,9 +150,17 @@ if LEGACY:
         return errors[:max_errors] if max_errors else errors
 
     def execute(schema, document, **options):
-        """Run ``document``; graphql-core 2's synchronous executor returns the result itself."""
+        """Run ``document``; graphql-core 2's synchronous executor returns the result itself.
+
+        graphql-core 2 raises, rather than returns, what it finds before running any
+        resolver (variables of the wrong type, an unknown operation name): that is a
+        result that cannot run, a 400 as on graphql-core 3, not a 500.
+        """
         options.pop("execution_context_class", None)  # graphql-core 3 only
-        return _execute(graphql_schema(schema), document, **options)
+        try:
+            return _execute(graphql_schema(schema), document, **options)
+        except GraphQLError as error:
+            return invalid_result([error])
 
     def operation_type(document, operation_name: str | None) -> str | None:
         """``"query"``, ``"mutation"`` or ``"subscription"``; None if no such operation."""
