@@ -68,6 +68,10 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
                                                  "variables": "{oops"}), 400),
         ("operationName not a string", post(served, {"query": "{ insurees { name } }",
                                                      "operationName": 7}), 400),
+        ("variables of the wrong type", graphql(served, "query($s: Float) { probePid(sleep: $s) }",
+                                                {"s": "ten"}), 400),
+        ("an unknown variable type", graphql(served, "query($s: Flot) { probePid(sleep: $s) }"),
+         400),
         ("unparsable query", graphql(served, "{ insurees { name }"), 400),
         ("unknown field", graphql(served, "{ insurees { nam } }"), 400),
         ("unknown fragment", graphql(served, "{ ...Missing }"), 400),
@@ -85,6 +89,8 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
         body = assert_json_error(reply, status, graphql_shape=True)
         assert body["errors"][0]["message"], name
 
+    wrong = graphql(served, "query($s: Float) { probePid(sleep: $s) }", {"s": "ten"})
+    assert "$s" in wrong.json()["errors"][0]["message"]  # names the variable
     deep = graphql(served, chain(MAX_DEPTH + 1)).json()["errors"]
     assert [e["extensions"]["code"] for e in deep] == ["max_depth_exceeded"]
     assert graphql(served, chain(MAX_DEPTH)).status == 200
@@ -93,13 +99,18 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
     typename = graphql(served, "{ __typename }")
     assert typename.status == 200  # clients add __typename everywhere; never refused
     unknown = graphql(served, "{ insurees { nam } }").json()["errors"][0]["message"]
+    # graphql-core 2 words its hint on an unknown type "Perhaps you meant".
+    unknown_type = graphql(served, "query($s: Flot) { probePid(sleep: $s) }").json()["errors"]
     if mode == "PROD":
         assert_json_error(introspection, 400, graphql_shape=True)
         assert "Did you mean" not in unknown  # suggestions would reveal the schema
+        assert "Float" not in " ".join(e["message"] for e in unknown_type), unknown_type
     else:
         assert introspection.status == 200
         # graphql-core 2 (the legacy stack) quotes names with ", graphql-core 3 with '.
         assert ('Did you mean "name"?' if LEGACY else "Did you mean 'name'?") in unknown
+    served.stop()
+    assert "Traceback" not in served.output  # every one of them is the client's mistake
 
 
 def test_other_endpoints_answer_bad_input_with_json(served, mode):
