@@ -131,6 +131,10 @@ def test_an_unexpected_exception_is_hidden_in_prod_and_logged(served, mode):
     # A message written for the client (Django's ValidationError) goes through in both modes.
     invalid = graphql(served, "{ probeInvalid }").json()["errors"][0]["message"]
     assert "the number must have 8 digits" in invalid
+    # A refusal is the client's answer in both modes, and one INFO line without a traceback.
+    [refused] = graphql(served, "{ probeRefused }").json()["errors"]
+    assert (refused["message"], refused["extensions"]["code"]) == ("Unauthorized",
+                                                                   "permission_denied")
     if mode == "PROD":
         assert error["message"] == "internal server error"
         assert INTERNAL not in field.body.decode()
@@ -142,6 +146,8 @@ def test_an_unexpected_exception_is_hidden_in_prod_and_logged(served, mode):
     served.stop()
     assert "unexpected exception in GraphQL field probeBoom" in served.output
     assert f"RuntimeError: {INTERNAL}" in served.output and "Traceback" in served.output
+    assert "GraphQL field probeRefused refused to anonymous: Unauthorized" in served.output
+    assert "PermissionError" not in served.output
 
 
 def test_introspection_can_be_switched_on_in_prod(host_env, gunicorn):
