@@ -35,8 +35,8 @@ from .graphql_stack import GraphQLError, with_message
 log = logging.getLogger("openimis_host.graphql")
 
 #: Exceptions whose message is written for the client.
-CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied,
-                 drf.APIException)  # DRF's, e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS")
+# DRF's APIException: e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS").
+CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied, drf.APIException)
 #: Refusals of the caller, expected in normal use: logged in one line, not as faults.
 REFUSALS: tuple[type[BaseException], ...] = (PermissionDenied, drf.PermissionDenied,
                                              drf.NotAuthenticated, drf.AuthenticationFailed)

@@ -100,7 +100,8 @@ def test_openimis_errors_are_client_errors_and_refusals_are_not_faults(
 
     # Variables of the wrong type: 400, naming the variable.
     admin = login(server, "Admin", "admin123")
-    status, body = admin.graphql("query($first: Int) { locations(first: $first) { pageInfo { hasNextPage } } }",
+    status, body = admin.graphql("query($first: Int) { locations(first: $first) "
+                                 "{ pageInfo { hasNextPage } } }",
                                  {"first": "ten"})
     assert status == 400 and body.get("data") is None, (status, body)
     [error] = body["errors"]
