@@ -1,5 +1,9 @@
 """What the GraphQL endpoint refuses beyond the standard rules: cost, depth, introspection.
 
+Before any of these, the request's size: DATA_UPLOAD_MAX_MEMORY_SIZE bounds the body,
+GRAPHQL_MAX_QUERY_BYTES and GRAPHQL_MAX_VARIABLES_BYTES the query and the variables
+(graphql_size.py), so the token limit below never has to lex megabytes first.
+
 - GRAPHQL_MAX_TOKENS bounds the parser itself (graphql-core's ``max_tokens``);
   :func:`coded_syntax_error` gives its refusal a code.
 - :func:`cost_errors` counts, in one linear pass over the document, the fields an
