@@ -1,5 +1,9 @@
 """What the GraphQL endpoint refuses beyond the standard rules: cost, depth, introspection.
 
+Before any of these, the request's size: DATA_UPLOAD_MAX_MEMORY_SIZE bounds the body,
+GRAPHQL_MAX_QUERY_BYTES and GRAPHQL_MAX_VARIABLES_BYTES the query and the variables
+(graphql_size.py), so the token limit below never has to lex megabytes first.
+
 - GRAPHQL_MAX_TOKENS bounds the parser itself (graphql-core's ``max_tokens``);
   :func:`coded_syntax_error` gives its refusal a code.
 - :func:`cost_errors` counts, in one linear pass over the document, the fields an
@@ -146,7 +150,9 @@ class _Cost:
         return self.memo[name]
 
 
-SUGGESTION = re.compile(r" Did you mean .*\?$")
+#: graphql-core's hints: "Did you mean 'name'?" (both), "Perhaps you meant "String"?" (2's
+#: unknown types). Anywhere in a message: graphql-core 2's can go on past them on a new line.
+SUGGESTION = re.compile(r"\s*(?:Did you mean|Perhaps you meant) [^?]*\?")
 
 
 def hide_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:

@@ -3,16 +3,18 @@
 Bad input gets a 4xx JSON error in the GraphQL shape, never a traceback: a
 POST with a content type other than JSON, GraphQL or a form (415); a form POST
 without Django's CSRF token (403, security/graphql_csrf.py); a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE (413); malformed JSON, a query that is not a
+DATA_UPLOAD_MAX_MEMORY_SIZE (413); a query or variables over their byte limits,
+GRAPHQL_MAX_QUERY_BYTES and GRAPHQL_MAX_VARIABLES_BYTES, before anything is
+parsed (413, graphql_size.py); malformed JSON, a query that is not a
 string, variables that are not an object, an unparsable or invalid query, a
 query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
 GRAPHQL_INTROSPECTION is off, a private field without a logged-in user when
 GRAPHQL_LOGIN_REQUIRED is on (400, graphql_login.py).
 
 An exception raised inside a resolver is logged with its traceback (and so
-reaches Sentry). In PROD its message is replaced by "internal server error"
-unless it is meant for the client: a GraphQLError, Django's ValidationError
-or PermissionDenied, or a DRF APIException.
+reaches Sentry) and, in PROD, answered "internal server error", unless it is
+meant for the client; a refusal (permission denied, wrong credentials) is one
+INFO line (graphql_errors.py).
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
@@ -25,19 +27,16 @@ validation would give.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 from django.http import HttpResponseNotAllowed
 from django.http.response import HttpResponseBadRequest
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from rest_framework.exceptions import APIException
 
-from . import graphql_limits, graphql_login
+from . import graphql_errors, graphql_limits, graphql_login, graphql_size
 from .faults import outage
 from .document_cache import DocumentCache
 from .graphql_stack import (
@@ -47,19 +46,14 @@ from .graphql_stack import (
     operation_type,
     parse,
     validate,
-    with_message,
 )
 from .json_errors import error_response, too_large
 from .security import graphql_csrf, jwt_cookie
 
-log = logging.getLogger("openimis_host.graphql")
 
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
                       "application/x-www-form-urlencoded", "multipart/form-data")
-#: Exceptions whose message is written for the client.
-CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied,
-                 APIException)  # DRF's, e.g. openIMIS core's AuthenticationFailed("INCORRECT_CREDENTIALS")
 
 
 def _bad_request(message: str) -> HttpError:
@@ -118,6 +112,9 @@ class HostGraphQLView(GraphQLView):
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return too_large(request)  # without reading the body
+            refused = graphql_size.body_refusal(request, content_type, length)
+            if refused is not None:
+                return error_response(request, 413, refused.code, str(refused))
         jwt_cookie.prepare(request)
         try:
             if request.method == "POST":
@@ -127,6 +124,8 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
+        except graphql_size.TooLarge as exc:  # raised by get_graphql_params() below
+            return error_response(request, 413, exc.code, str(exc))
         except outage.GraphQLOutage as exc:  # raised below: 503, one log line
             return outage.handle(request, exc.failure)
         jwt_cookie.apply(request, response)  # set by a login, deleted by a logout
@@ -155,6 +154,9 @@ class HostGraphQLView(GraphQLView):
 
     @staticmethod
     def get_graphql_params(request, data):
+        refused = graphql_size.params_refusal(request, data)  # before variables are decoded
+        if refused is not None:
+            raise refused
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
         if query is not None and not isinstance(query, str):
             raise _bad_request("'query' must be a string")
@@ -210,17 +212,5 @@ class HostGraphQLView(GraphQLView):
             result = execute(schema, document, **options)
         outage.check_graphql(result.errors)
         if result.errors:
-            result.errors = [self._reported(request, error) for error in result.errors]
+            result.errors = [graphql_errors.reported(request, error) for error in result.errors]
         return result
-
-    @staticmethod
-    def _reported(request, error: GraphQLError) -> GraphQLError:
-        """Log an unexpected resolver exception; in PROD hide its message from the client."""
-        original = getattr(error, "original_error", None)
-        if original is None or isinstance(original, CLIENT_ERRORS):
-            return error
-        log.error("unexpected exception in GraphQL field %s", ".".join(map(str, error.path or [])),
-                  exc_info=(type(original), original, original.__traceback__))
-        if settings.DEBUG:
-            return error
-        return with_message(error, "internal server error", extensions={"code": "server_error"})

@@ -226,6 +226,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_ORDER",
                                                    ["REMOTE_ADDR"]))
 AXES_LOCKOUT_CALLABLE = "openimis_host.security.lockout.lockout_response"
+# The user name as django-axes records it, cut to its 255-character column.
+AXES_USERNAME_CALLABLE = "openimis_host.security.lockout.client_username"
 AXES_HTTP_RESPONSE_CODE = 429
 WSGI_APPLICATION = "openimis_host.wsgi.application"
 # openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
@@ -438,6 +440,11 @@ GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", 10000, minimum=0)
 # root fields the modules declare public (openimis_public_graphql_fields) and these.
 GRAPHQL_LOGIN_REQUIRED = env.bool("GRAPHQL_LOGIN_REQUIRED", not DEBUG)
 GRAPHQL_PUBLIC_FIELDS = env.list("GRAPHQL_PUBLIC_FIELDS", [])
+# Bytes, checked before anything is parsed (graphql_size.py): the tokens above can be
+# megabytes each (a 9.5 MB string literal took seconds of CPU to lex). 0: no limit.
+# Both stay under DATA_UPLOAD_MAX_MEMORY_SIZE, the bound on the whole body.
+GRAPHQL_MAX_QUERY_BYTES = env.int("GRAPHQL_MAX_QUERY_BYTES", 128 * 1024, minimum=0)
+GRAPHQL_MAX_VARIABLES_BYTES = env.int("GRAPHQL_MAX_VARIABLES_BYTES", 1024 * 1024, minimum=0)
 
 # --- openIMIS modules (pip install 'openimis-host[legacy]', docs/openimis-modules.md) ----
 # With openIMIS's core installed, the settings its modules read, decided by the host.

@@ -105,6 +105,7 @@ PROBE_FILES = {
             probe_pid = graphene.Int(sleep=graphene.Float(default_value=0))
             probe_boom = graphene.String()
             probe_invalid = graphene.String()
+            probe_refused = graphene.String()
 
             def resolve_probe_node(root, info):
                 return {{}}
@@ -121,6 +122,9 @@ PROBE_FILES = {
 
             def resolve_probe_invalid(root, info):
                 raise ValidationError("the number must have 8 digits")
+
+            def resolve_probe_refused(root, info):
+                raise PermissionError("Unauthorized")  # as many openIMIS modules refuse
         """,
 }
 

@@ -78,6 +78,10 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
                                                  "variables": "{oops"}), 400),
         ("operationName not a string", post(served, {"query": "{ insurees { name } }",
                                                      "operationName": 7}), 400),
+        ("variables of the wrong type", graphql(served, "query($s: Float) { probePid(sleep: $s) }",
+                                                {"s": "ten"}), 400),
+        ("an unknown variable type", graphql(served, "query($s: Flot) { probePid(sleep: $s) }"),
+         400),
         ("unparsable query", graphql(served, "{ insurees { name }"), 400),
         ("unknown field", graphql(served, "{ insurees { nam } }"), 400),
         ("unknown fragment", graphql(served, "{ ...Missing }"), 400),
@@ -95,6 +99,8 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
         body = assert_json_error(reply, status, graphql_shape=True)
         assert body["errors"][0]["message"], name
 
+    wrong = graphql(served, "query($s: Float) { probePid(sleep: $s) }", {"s": "ten"})
+    assert "$s" in wrong.json()["errors"][0]["message"]  # names the variable
     deep = graphql(served, chain(MAX_DEPTH + 1)).json()["errors"]
     assert [e["extensions"]["code"] for e in deep] == ["max_depth_exceeded"]
     assert graphql(served, chain(MAX_DEPTH)).status == 200
@@ -103,13 +109,18 @@ def test_bad_graphql_input_gets_a_4xx_json_error(served, mode):
     typename = graphql(served, "{ __typename }")
     assert typename.status == 200  # clients add __typename everywhere; never refused
     unknown = graphql(served, "{ insurees { nam } }").json()["errors"][0]["message"]
+    # graphql-core 2 words its hint on an unknown type "Perhaps you meant".
+    unknown_type = graphql(served, "query($s: Flot) { probePid(sleep: $s) }").json()["errors"]
     if mode == "PROD":
         assert_json_error(introspection, 400, graphql_shape=True)
         assert "Did you mean" not in unknown  # suggestions would reveal the schema
+        assert "Float" not in " ".join(e["message"] for e in unknown_type), unknown_type
     else:
         assert introspection.status == 200
         # graphql-core 2 (the legacy stack) quotes names with ", graphql-core 3 with '.
         assert ('Did you mean "name"?' if LEGACY else "Did you mean 'name'?") in unknown
+    served.stop()
+    assert "Traceback" not in served.output  # every one of them is the client's mistake
 
 
 def test_other_endpoints_answer_bad_input_with_json(served, mode):
@@ -131,6 +142,10 @@ def test_an_unexpected_exception_is_hidden_in_prod_and_logged(served, mode):
     # A message written for the client (Django's ValidationError) goes through in both modes.
     invalid = graphql(served, "{ probeInvalid }").json()["errors"][0]["message"]
     assert "the number must have 8 digits" in invalid
+    # A refusal is the client's answer in both modes, and one INFO line without a traceback.
+    [refused] = graphql(served, "{ probeRefused }").json()["errors"]
+    assert (refused["message"], refused["extensions"]["code"]) == ("Unauthorized",
+                                                                   "permission_denied")
     if mode == "PROD":
         assert error["message"] == "internal server error"
         assert INTERNAL not in field.body.decode()
@@ -142,6 +157,8 @@ def test_an_unexpected_exception_is_hidden_in_prod_and_logged(served, mode):
     served.stop()
     assert "unexpected exception in GraphQL field probeBoom" in served.output
     assert f"RuntimeError: {INTERNAL}" in served.output and "Traceback" in served.output
+    assert "GraphQL field probeRefused refused to anonymous: Unauthorized" in served.output
+    assert "PermissionError" not in served.output
 
 
 def test_introspection_can_be_switched_on_in_prod(host_env, gunicorn):

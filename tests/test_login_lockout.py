@@ -144,3 +144,21 @@ def test_a_module_login_through_authenticate_is_locked_too(host_env, gunicorn, t
     assert body["code"] == "login_locked_out" and "too many failed logins" in body["detail"]
     right = call("POST", url, {"username": USER, "password": PASSWORD})
     assert assert_json_error(right, 429, graphql_shape=False)["code"] == "login_locked_out"
+
+
+def test_a_user_name_over_255_characters_is_a_wrong_login_and_is_counted(any_db_env, gunicorn,
+                                                                        tmp_path):
+    # django-axes's column holds 255 characters: PostgreSQL refused the longer name (DataError,
+    # a 500); now the attempt is counted under its first 255 characters.
+    server = serve(any_db_env, gunicorn, tmp_path,
+                   AXES_IPWARE_META_PRECEDENCE_ORDER="HTTP_X_FORWARDED_FOR,REMOTE_ADDR")
+    long_name = "n" * 300
+    for i in range(LIMIT):
+        reply = login(server, {"X-Forwarded-For": f"10.0.4.{i}"}, username=long_name + str(i))
+        if i < LIMIT - 1:
+            assert reply.status == 200, reply.body
+            assert reply.json()["errors"][0]["extensions"]["code"] == "invalid_credentials"
+    assert_locked_json(reply)  # three failures of one 255-character name: locked
+    assert_locked_json(login(server, {"X-Forwarded-For": "10.0.5.1"}, username=long_name))
+    server.stop()
+    assert "DataError" not in server.output and "Traceback" not in server.output

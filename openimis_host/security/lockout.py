@@ -69,3 +69,26 @@ class AdminLoginForm(AdminAuthenticationForm):
         if getattr(self.request, "axes_locked_out", False):
             return ValidationError(lockout_message(self.request), code="locked_out")
         return super().get_invalid_login_error()
+
+
+#: The length of django-axes's ``username`` columns (AccessAttempt, AccessLog...).
+USERNAME_COLUMN = 255
+
+
+def client_username(request, credentials=None) -> str | None:
+    """AXES_USERNAME_CALLABLE: django-axes's own choice of user name, cut to its column.
+
+    django-axes records a failed login under the name the client sent, in a
+    255-character column: a longer name was a DataError on PostgreSQL (SQLite does
+    not check), a 500 instead of the wrong-credentials answer, and the attempt went
+    uncounted. Cut, the attempt is counted under its first 255 characters, which no
+    real user name exceeds (Django's own column is 150).
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if isinstance(username, str):
+        return username[:USERNAME_COLUMN]
+    return username
