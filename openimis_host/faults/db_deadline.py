@@ -88,11 +88,6 @@ def bind(alias: str, raw, missed=None) -> None:
         raw.openimis_missed = missed
 
 
-def deadline(alias: str) -> float:
-    """Seconds a round trip on database ``alias`` may take (0: no deadline)."""
-    return _deadlines.get(alias, 0)
-
-
 def _on_connection_created(sender, connection, **kwargs) -> None:
     # Connections opened outside requests (scheduler threads, ...); a request's
     # connection is bound earlier, before Django's first statements on it (db_one_wait.py).
