@@ -279,10 +279,16 @@ def redis_proxy():
         yield proxy
 
 
+#: CACHE_TIMEOUT of these tests (docs: a frozen cache costs a request at most this). Above the
+#: default 1 s, so that "did not wait on the cache" (quicker than this) leaves a loaded machine room.
+CACHE_TIMEOUT = 2
+
+
 def redis_env(host_env, port: int, **extra) -> dict:
     env = with_dists(host_env, faultprobe_dist())
     return prod(env, CACHE_BACKEND="redis", CACHE_URL=f"redis://127.0.0.1:{port}/5",
-                RATELIMIT_GROUP=f"faults-{uuid.uuid4().hex[:8]}", **extra)
+                RATELIMIT_GROUP=f"faults-{uuid.uuid4().hex[:8]}", CACHE_TIMEOUT=str(CACHE_TIMEOUT),
+                **extra)
 
 
 @pytest.mark.parametrize("fail_open", [False, True], ids=["fail-closed", "fail-open"])
@@ -291,14 +297,16 @@ def test_frozen_cache_costs_at_most_its_timeout(fail_open, host_env, redis_proxy
     server = gunicorn(env, workers=1)
     assert graphql(server, "{ openimisHostVersion }").status == 200
     assert call("GET", server.url + "/health/ready").status == 200
+    allowance = load_allowance(server)
 
     redis_proxy.freeze()
+    # The rate limit's one cache round trip: CACHE_TIMEOUT, once (redis-py does not retry).
     reply, seconds = timed(graphql, server, "{ openimisHostVersion }")
-    assert seconds < 3, seconds  # CACHE_TIMEOUT is 1 s, and redis-py does not retry
+    assert_waited(seconds, CACHE_TIMEOUT, allowance)
     ready, ready_s = timed(call, "GET", server.url + "/health/ready")
-    assert ready_s < 3, ready_s
+    assert_waited(ready_s, CACHE_TIMEOUT, allowance)
     live, live_s = timed(call, "GET", server.url + "/health/live")
-    assert live.status == 200 and live_s < 2, live_s
+    assert live.status == 200 and live_s < CACHE_TIMEOUT, live_s
     if fail_open:
         assert reply.status == 200, reply.body
         assert (ready.status, ready.json()["warnings"]) == (200, ["cache"]), ready.body
@@ -316,7 +324,7 @@ def test_frozen_cache_costs_at_most_its_timeout(fail_open, host_env, redis_proxy
 def test_cache_on_a_closed_port_fails_fast_and_readiness_says_so(host_env, gunicorn):
     server = gunicorn(redis_env(host_env, free_port()), workers=1)
     reply, seconds = timed(graphql, server, "{ openimisHostVersion }")
-    assert reply.status == 503 and seconds < 2, (reply.status, seconds)
+    assert reply.status == 503 and seconds < CACHE_TIMEOUT, (reply.status, seconds)  # refused
     ready = call("GET", server.url + "/health/ready")
     assert (ready.status, ready.json()["down"]) == (503, ["cache"]), ready.body
     assert call("GET", server.url + "/health/live").status == 200
@@ -328,6 +336,7 @@ def test_cache_on_a_closed_port_fails_fast_and_readiness_says_so(host_env, gunic
 def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
     env = prod(with_dists(host_env, faultprobe_dist()), GUNICORN_HEADER_TIMEOUT="4")
     server = gunicorn(env)  # the shipped worker count
+    allowance = load_allowance(server)
     slow = []
     for _ in range(40):
         sock = socket.create_connection(("127.0.0.1", server.port))
@@ -359,7 +368,9 @@ def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
             reply, seconds = timed(call, "GET", server.url + path, timeout=10)
             assert reply.status in (200, 404), reply.body
             worst = max(worst, seconds)
-        assert worst < 2, worst
+        # With gunicorn's plain gthread worker they waited up to 4.6 s; here under 2 s over what
+        # the same requests took before the slow clients came (the machine's load).
+        assert worst < 2 + allowance, (worst, allowance)
         # Bodies of every size still arrive: small ones whole before a thread takes them,
         # large ones read by the thread as they come.
         for size in (100, 20_000, 40_000, 300_000):

@@ -57,7 +57,9 @@ def _one_wait(base: type) -> type:
         openimis_one_wait = True  # marks the wrappers already given this class
 
         def get_new_connection(self, conn_params):
-            missed = self.openimis_missed
+            missed = self.__dict__.get("openimis_missed")
+            if missed is None:  # a copy Django made of a wrapper (_nodb_cursor, test databases)
+                missed = self.openimis_missed = Missed()
             if missed:
                 # The driver's own class: Django turns it into its OperationalError,
                 # which the outage handling answers with 503 (outage.py).
@@ -101,14 +103,25 @@ def _on_request_started(**kwargs) -> None:
             wrapper.connection.openimis_missed = missed
 
 
+def _on_request_finished(**kwargs) -> None:
+    # Code that runs outside requests in the same thread (the test client's caller,
+    # runserver's) connects as Django would: the rule is for requests only.
+    from django.db import connections
+
+    for wrapper in connections.all(initialized_only=True):
+        if hasattr(wrapper, "openimis_one_wait"):
+            wrapper.openimis_missed.reason = ""
+
+
 def install(databases: dict) -> None:
     """Give every PostgreSQL database one wait per request."""
-    from django.core.signals import request_started
+    from django.core.signals import request_finished, request_started
 
     global _aliases
     _aliases = tuple(alias for alias, config in databases.items()
                      if "postgresql" in config.get("ENGINE", ""))
     if _aliases:
         # Connected after Django's close_old_connections (django.db connects it on
-        # import), so a request's Missed is fresh when its view starts.
+        # import, to both signals), so a request's Missed is fresh when its view starts.
         request_started.connect(_on_request_started, dispatch_uid="openimis_host.faults.db_one_wait")
+        request_finished.connect(_on_request_finished, dispatch_uid="openimis_host.faults.db_one_wait")
