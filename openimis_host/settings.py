@@ -11,9 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openimis_host import assembly, discovery
-from openimis_host.faults import backends, db_deadline, db_one_wait
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
+from openimis_host.faults import backends, db_deadline, db_one_wait
 from openimis_host.host import POLICIES, current_host
 from openimis_host.legacy import settings as legacy_settings
 from openimis_host.security import keys, ratelimit_settings
