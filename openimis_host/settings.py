@@ -11,9 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openimis_host import assembly, discovery, redis_databases
-from openimis_host.faults import backends, db_deadline
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
+from openimis_host.faults import backends, db_deadline, db_one_wait
 from openimis_host.host import POLICIES, current_host
 from openimis_host.legacy import settings as legacy_settings
 from openimis_host.security import keys, ratelimit_settings
@@ -89,6 +89,7 @@ DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", 5, minimum=2)  # libpq's mini
 DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", 10, minimum=0)
 backends.postgresql_timeouts(DATABASES, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT)
 db_deadline.install(DATABASES, DB_STATEMENT_TIMEOUT)
+db_one_wait.install(DATABASES)  # and a request waits on it once
 if env.is_set("DB_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

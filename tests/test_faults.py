@@ -2,9 +2,16 @@
 
 gunicorn runs with the shipped config in PROD. The shared servers are never
 stopped: the proxy (tests/tcp_proxy.py) stands in for them. Each test asserts
-status codes, latency bounds (generous: the machines are shared), log volume
-and recovery. Timeouts are shortened through their environment variables so
-that the whole file stays within a few minutes.
+status codes, latency bounds, log volume and recovery. Timeouts are shortened
+through their environment variables so that the whole file stays within a few
+minutes.
+
+Latency bounds are the documented figures (docs/operators.md, Under faults),
+computed from the same settings, plus ``WITHIN`` (a second) plus what the load
+of the machine adds to a request in the same run (``load_allowance``), so that
+they hold on a shared machine and are within a second of the figure on a quiet
+one. A bound that tells "did not wait on the database" from "did" is the
+shortest such wait itself, with no allowance: anything slower may have waited.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import uuid
 
 import pytest
 from conftest import free_port, pg_available, run_cli, with_dists
-from fault_support import USERS, faultprobe_dist
+from fault_support import THREE_USERS, USERS, WITHIN, faultprobe_dist, load_allowance
 from production_support import PASSWORD, USER, bearer, call, graphql, login, prod, token_of
 from tcp_proxy import TcpProxy
 
@@ -28,11 +35,27 @@ def pg_proxy():
         yield proxy
 
 
+#: The short timeouts of these tests, and the waits docs/operators.md derives from them: a kept
+#: connection's round trip gives up at DB_STATEMENT_TIMEOUT + 2 s, a new connection at
+#: DB_CONNECT_TIMEOUT, and a request waits once, so at most the longer of the two. The connect
+#: timeout differs from the deadline, so that both in a row (7 s) is told apart from either.
+STATEMENT_TIMEOUT, CONNECT_TIMEOUT = 2, 3
+DEADLINE = STATEMENT_TIMEOUT + 2
+LONGEST_WAIT = max(DEADLINE, CONNECT_TIMEOUT)
+SHORTEST_WAIT = min(DEADLINE, CONNECT_TIMEOUT)  # quicker than this: it did not wait on the database
+
+
 def pg_env(host_env, name, proxy, **extra) -> dict:
     """PROD on PostgreSQL through ``proxy``, with the faultprobe module and short timeouts."""
     env = with_dists(host_env, faultprobe_dist())
     return prod(env, DB_NAME=name, DB_HOST="127.0.0.1", DB_PORT=str(proxy.port), DB_USER="postgres",
-                DB_CONNECT_TIMEOUT="2", DB_STATEMENT_TIMEOUT="2", **extra)
+                DB_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT), DB_STATEMENT_TIMEOUT=str(STATEMENT_TIMEOUT),
+                **extra)
+
+
+def assert_waited(seconds: float, figure: float, allowance: float) -> None:
+    """``seconds`` is the documented ``figure``: not less, and at most WITHIN + the load over it."""
+    assert figure <= seconds < figure + WITHIN + allowance, (seconds, figure, allowance)
 
 
 def timed(func, *args, **kwargs):
@@ -90,6 +113,7 @@ def test_frozen_database_costs_a_db_request_its_deadline_and_nothing_else(
     server = gunicorn(env, workers=1)
     assert call("GET", server.url + "/faultprobe/count").status == 200
     assert graphql(server, USERS).status == 200
+    allowance = load_allowance(server)
     # The web has the statement timeout; commands (long jobs) do not, unless it is set for them.
     timeout = call("GET", server.url + "/faultprobe/timeout").json()["statement_timeout"]
     assert timeout == "2s"
@@ -100,8 +124,9 @@ def test_frozen_database_costs_a_db_request_its_deadline_and_nothing_else(
     assert "timeout 2s\n" in run_cli("shell", "-c", show, env=env, cwd=tmp_path).stdout
 
     pg_proxy.freeze()
-    # Deadline: DB_STATEMENT_TIMEOUT (2 s) + 2 s on a reused connection, DB_CONNECT_TIMEOUT
-    # (2 s) on a new one. While those wait, requests without the database answer at once.
+    # Each of the three waits DEADLINE on a thread that kept a connection, CONNECT_TIMEOUT on
+    # one that must open one (which thread takes which is gunicorn's choice). While they
+    # wait, requests without the database answer at once: sooner than any database wait.
     slow = []
     waiter = threading.Thread(target=lambda: slow.extend(in_parallel(
         (call, "GET", server.url + "/faultprobe/count"),
@@ -112,7 +137,7 @@ def test_frozen_database_costs_a_db_request_its_deadline_and_nothing_else(
     for path, status in (("/health/live", 200), ("/faultprobe/plain", 200), ("/nowhere", 404)):
         reply, seconds = timed(call, "GET", server.url + path)
         assert reply.status == status, (path, reply.body)
-        assert seconds < 2, (path, seconds)
+        assert seconds < SHORTEST_WAIT, (path, seconds)
     waiter.join(60)
     (drf, drf_s), (gql, gql_s), (ready, ready_s) = slow
     assert_503_database(drf, graphql_shape=False)
@@ -120,7 +145,7 @@ def test_frozen_database_costs_a_db_request_its_deadline_and_nothing_else(
     assert ready.status == 503 and ready.json()["down"] == ["database"], ready.body
     assert "error" not in ready.body.decode()  # anonymous, PROD: no error text
     for seconds in (drf_s, gql_s, ready_s):
-        assert 1.5 < seconds < 10, slow
+        assert SHORTEST_WAIT <= seconds < LONGEST_WAIT + WITHIN + allowance, (slow, allowance)
 
     pg_proxy.restore()
     assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
@@ -139,6 +164,7 @@ def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
                    f"get_user_model().objects.create_user({USER!r}, password={PASSWORD!r})")
     assert run_cli("shell", "-c", create_user, env=env, cwd=tmp_path).returncode == 0
     token = bearer(token_of(login(server)))
+    allowance = load_allowance(server)
 
     logged_before = len(server.output.splitlines())
     pg_proxy.cut()
@@ -148,14 +174,14 @@ def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
         reply, seconds = timed(call, "GET", server.url + "/faultprobe/count") if i % 2 else \
             timed(graphql, server, USERS)
         assert_503_database(reply, graphql_shape=not i % 2)
-        assert seconds < 3, seconds
+        assert seconds < SHORTEST_WAIT, seconds  # refused: no timeout waited
         failures += 1
     # With a token, the user lookup in the authentication middleware is what fails.
     for reply, graphql_shape in ((graphql(server, USERS, headers=token), True),
                                  (call("GET", server.url + "/faultprobe/count", headers=token), False)):
         assert_503_database(reply, graphql_shape)
         failures += 1
-    assert time.monotonic() - start < 15
+    assert time.monotonic() - start < failures * (WITHIN + allowance), allowance
     assert call("GET", server.url + "/health/live").status == 200
     # Left out: gunicorn's own lines (a worker still booting on a loaded machine), and each
     # worker's one warning that its cookies over plain HTTP are not Secure (security/headers.py).
@@ -172,6 +198,46 @@ def test_cut_database_gives_quick_503s_with_one_log_line_each_and_recovers(
     assert graphql(server, USERS).status == 200
 
 
+def test_frozen_database_503_comes_within_the_documented_wait_with_or_without_a_connection(
+        host_env, pg_name, pg_proxy, gunicorn, tmp_path):
+    # One thread, so that which request holds a connection and which must open one is known.
+    env = pg_env(host_env, pg_name, pg_proxy, GUNICORN_THREADS="1")
+    assert run_cli("migrate", env=env, cwd=tmp_path).returncode == 0
+    server = gunicorn(env, workers=1)
+    assert graphql(server, USERS).status == 200  # the thread keeps this connection
+    allowance = load_allowance(server)
+    pg_proxy.freeze()
+
+    # Holds a connection: Django's health check (SELECT 1) gets no answer by the deadline,
+    # and the request gets its 503 then, without trying a new connection (that cost 17 s
+    # with the defaults, 12 + 5, where the docs said 12).
+    reply, seconds = timed(graphql, server, USERS)
+    assert_503_database(reply, graphql_shape=True)
+    assert_waited(seconds, DEADLINE, allowance)
+    # Must open a connection (the last one was closed): the connect timeout, once, although
+    # each of the three fields needs the database (it cost three connect timeouts).
+    reply, seconds = timed(graphql, server, THREE_USERS)
+    assert_503_database(reply, graphql_shape=True)
+    assert_waited(seconds, CONNECT_TIMEOUT, allowance)
+    reply, seconds = timed(call, "GET", server.url + "/faultprobe/count")
+    assert_503_database(reply, graphql_shape=False)
+    assert_waited(seconds, CONNECT_TIMEOUT, allowance)
+    # The log says why the request did not try again.
+    assert "earlier in this request; not connecting again before the next request" in server.output
+
+    # Back: the next request connects; then the same with DRF holding the connection.
+    pg_proxy.restore()
+    assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
+    pg_proxy.freeze()
+    reply, seconds = timed(call, "GET", server.url + "/faultprobe/count")
+    assert_503_database(reply, graphql_shape=False)
+    assert_waited(seconds, DEADLINE, allowance)
+    pg_proxy.restore()
+    assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
+    assert graphql(server, THREE_USERS).status == 200
+    assert "Traceback" not in server.output
+
+
 def test_a_reused_connection_costs_no_round_trip_to_requests_without_the_database(
         host_env, pg_name, pg_proxy, gunicorn, tmp_path):
     # One thread, so every request below runs where the kept connection is (CONN_MAX_AGE,
@@ -180,13 +246,14 @@ def test_a_reused_connection_costs_no_round_trip_to_requests_without_the_databas
     assert run_cli("migrate", env=env, cwd=tmp_path).returncode == 0
     server = gunicorn(env, workers=1)
     assert call("GET", server.url + "/faultprobe/count").status == 200
+    allowance = load_allowance(server)
     pg_proxy.freeze()
     for path, status in (("/faultprobe/plain", 200), ("/nowhere", 404), ("/health/live", 200)) * 2:
         reply, seconds = timed(call, "GET", server.url + path)
-        assert (reply.status, seconds < 1.5) == (status, True), (path, seconds)
+        assert (reply.status, seconds < SHORTEST_WAIT) == (status, True), (path, seconds)
     reply, seconds = timed(call, "GET", server.url + "/faultprobe/count")
     assert_503_database(reply, graphql_shape=False)
-    assert 3 < seconds < 10, seconds  # the deadline: DB_STATEMENT_TIMEOUT (2 s) + 2 s
+    assert_waited(seconds, DEADLINE, allowance)
     pg_proxy.restore()
     assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
 
@@ -212,10 +279,16 @@ def redis_proxy():
         yield proxy
 
 
+#: CACHE_TIMEOUT of these tests (docs: a frozen cache costs a request at most this). Above the
+#: default 1 s, so that "did not wait on the cache" (quicker than this) leaves a loaded machine room.
+CACHE_TIMEOUT = 2
+
+
 def redis_env(host_env, port: int, **extra) -> dict:
     env = with_dists(host_env, faultprobe_dist())
     return prod(env, CACHE_BACKEND="redis", CACHE_URL=f"redis://127.0.0.1:{port}/5",
-                RATELIMIT_GROUP=f"faults-{uuid.uuid4().hex[:8]}", **extra)
+                RATELIMIT_GROUP=f"faults-{uuid.uuid4().hex[:8]}", CACHE_TIMEOUT=str(CACHE_TIMEOUT),
+                **extra)
 
 
 @pytest.mark.parametrize("fail_open", [False, True], ids=["fail-closed", "fail-open"])
@@ -224,14 +297,16 @@ def test_frozen_cache_costs_at_most_its_timeout(fail_open, host_env, redis_proxy
     server = gunicorn(env, workers=1)
     assert graphql(server, "{ openimisHostVersion }").status == 200
     assert call("GET", server.url + "/health/ready").status == 200
+    allowance = load_allowance(server)
 
     redis_proxy.freeze()
+    # The rate limit's one cache round trip: CACHE_TIMEOUT, once (redis-py does not retry).
     reply, seconds = timed(graphql, server, "{ openimisHostVersion }")
-    assert seconds < 3, seconds  # CACHE_TIMEOUT is 1 s, and redis-py does not retry
+    assert_waited(seconds, CACHE_TIMEOUT, allowance)
     ready, ready_s = timed(call, "GET", server.url + "/health/ready")
-    assert ready_s < 3, ready_s
+    assert_waited(ready_s, CACHE_TIMEOUT, allowance)
     live, live_s = timed(call, "GET", server.url + "/health/live")
-    assert live.status == 200 and live_s < 2, live_s
+    assert live.status == 200 and live_s < CACHE_TIMEOUT, live_s
     if fail_open:
         assert reply.status == 200, reply.body
         assert (ready.status, ready.json()["warnings"]) == (200, ["cache"]), ready.body
@@ -249,7 +324,7 @@ def test_frozen_cache_costs_at_most_its_timeout(fail_open, host_env, redis_proxy
 def test_cache_on_a_closed_port_fails_fast_and_readiness_says_so(host_env, gunicorn):
     server = gunicorn(redis_env(host_env, free_port()), workers=1)
     reply, seconds = timed(graphql, server, "{ openimisHostVersion }")
-    assert reply.status == 503 and seconds < 2, (reply.status, seconds)
+    assert reply.status == 503 and seconds < CACHE_TIMEOUT, (reply.status, seconds)  # refused
     ready = call("GET", server.url + "/health/ready")
     assert (ready.status, ready.json()["down"]) == (503, ["cache"]), ready.body
     assert call("GET", server.url + "/health/live").status == 200
@@ -261,6 +336,7 @@ def test_cache_on_a_closed_port_fails_fast_and_readiness_says_so(host_env, gunic
 def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
     env = prod(with_dists(host_env, faultprobe_dist()), GUNICORN_HEADER_TIMEOUT="4")
     server = gunicorn(env)  # the shipped worker count
+    allowance = load_allowance(server)
     slow = []
     for _ in range(40):
         sock = socket.create_connection(("127.0.0.1", server.port))
@@ -292,7 +368,9 @@ def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
             reply, seconds = timed(call, "GET", server.url + path, timeout=10)
             assert reply.status in (200, 404), reply.body
             worst = max(worst, seconds)
-        assert worst < 2, worst
+        # With gunicorn's plain gthread worker they waited up to 4.6 s; here under 2 s over what
+        # the same requests took before the slow clients came (the machine's load).
+        assert worst < 2 + allowance, (worst, allowance)
         # Bodies of every size still arrive: small ones whole before a thread takes them,
         # large ones read by the thread as they come.
         for size in (100, 20_000, 40_000, 300_000):

@@ -5,6 +5,8 @@
 - ``db_deadline.py``: a client-side deadline on every PostgreSQL round trip, which a frozen
   server cannot escape; ``watchdog.py`` shuts down a socket past its deadline (also used by
   the gunicorn worker's header deadline, ``openimis_host/gunicorn_worker.py``).
+- ``db_one_wait.py``: within a request, a database that did not answer (a missed deadline,
+  a failed connect) is not connected to again, so a request waits on it once.
 - ``outage.py``: an unreachable database is a 503 with ``Retry-After`` and one log line.
 - ``leaks.py``: DEV, names the module whose view leaves database connections open.
 - ``slow.py``: names the module whose import or hook makes the boot slow.

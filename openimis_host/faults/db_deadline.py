@@ -18,7 +18,9 @@ deadline fired, and Django drops the connection at the end of the request.
 
 The deadline is ``DB_STATEMENT_TIMEOUT`` + :data:`GRACE` seconds, so that a slow
 query on a live server is cancelled by the server first (a clean error, and the
-connection stays usable).
+connection stays usable). A missed deadline is also noted on the request's
+:class:`~openimis_host.faults.db_one_wait.Missed`, so that the request does not
+then wait again on a new connection (``db_one_wait.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def _with_deadline(base: type, seconds: float) -> type:
     class DeadlineConnection(base):
         """A psycopg connection whose every round trip ends within the deadline."""
 
+        #: The deadline in seconds; its presence also marks a connection as bound (never twice).
+        openimis_deadline = seconds
+
         def wait(self, gen, *args, **kwargs):
             if _unbounded:
                 return super().wait(gen, *args, **kwargs)
@@ -51,9 +56,12 @@ def _with_deadline(base: type, seconds: float) -> type:
                 return super().wait(gen, *args, **kwargs)
             except psycopg.OperationalError as exc:
                 if armed.fired:
-                    raise psycopg.OperationalError(
-                        f"no answer from the database server within {seconds:g} s "
-                        "(DB_STATEMENT_TIMEOUT + 2 s); the connection was closed") from exc
+                    reason = (f"no answer from the database server within {seconds:g} s "
+                              "(DB_STATEMENT_TIMEOUT + 2 s)")
+                    missed = self.__dict__.get("openimis_missed")
+                    if missed is not None:  # the request's connection (db_one_wait.py)
+                        missed.note(reason)
+                    raise psycopg.OperationalError(f"{reason}; the connection was closed") from exc
                 raise
             finally:
                 _watchdog.disarm(armed)
@@ -62,16 +70,28 @@ def _with_deadline(base: type, seconds: float) -> type:
     return DeadlineConnection
 
 
-def _on_connection_created(sender, connection, **kwargs) -> None:
-    seconds = _deadlines.get(connection.alias)
-    raw = connection.connection
-    if not seconds or not hasattr(raw, "pgconn"):  # no deadline, or not psycopg 3
+def bind(alias: str, raw, missed=None) -> None:
+    """Give the new psycopg 3 connection ``raw`` of database ``alias`` its deadline, if it has one.
+
+    ``missed`` (a :class:`~openimis_host.faults.db_one_wait.Missed`) is told when a
+    deadline fires. Other drivers, and databases without a deadline, are left as they are.
+    """
+    seconds = _deadlines.get(alias)
+    if not seconds or not hasattr(raw, "pgconn") or hasattr(raw, "openimis_deadline"):
         return
     base = type(raw)
     cls = _classes.get((base, seconds))
     if cls is None:
         cls = _classes[base, seconds] = _with_deadline(base, seconds)
     raw.__class__ = cls
+    if missed is not None:
+        raw.openimis_missed = missed
+
+
+def _on_connection_created(sender, connection, **kwargs) -> None:
+    # Connections opened outside requests (scheduler threads, ...); a request's
+    # connection is bound earlier, before Django's first statements on it (db_one_wait.py).
+    bind(connection.alias, connection.connection)
 
 
 def install(databases: dict, statement_timeout: int) -> None:
