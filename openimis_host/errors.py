@@ -47,6 +47,10 @@ PROBLEM_IDS = {
     "openimis.E020": "a middleware path cannot be imported",
     "openimis.E021": "a module provider failed",
 }
+#: What the host warns a module author about; the module stays in use (Host.warn).
+WARNING_IDS = {
+    "openimis.W005": "a function named openimis_* is neither a hook nor marked @hookimpl",
+}
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Problem:
     id: str
 
     def __post_init__(self):
-        if self.id not in PROBLEM_IDS:
+        if self.id not in PROBLEM_IDS and self.id not in WARNING_IDS:
             raise ValueError(f"unknown problem id {self.id!r}")  # a host bug, caught by tests
 
     @property
