@@ -300,12 +300,14 @@ def _register(host: Host, module: Module) -> None:
             missing = (isinstance(exc, ModuleNotFoundError)
                        and f"{ep.module}.".startswith(f"{exc.name}."))
             site = None if missing else hints.raise_site(exc)
+            if missing:
+                fix = (f"fix the entry point value in {module.distribution}'s pyproject.toml, "
+                       + hints.reinstall(module.distribution))
+            else:
+                fix = (f"fix the import error in {module.distribution}"
+                       + (f" at {site}" if site else "") + ", or pip install what it needs")
             host.fail(module, "openimis.E004", f"importing '{ep.module}' failed: {type(exc).__name__}: "
-                                               f"{exc}" + (f" (at {site})" if site else ""),
-                      f"fix the entry point value in {module.distribution}'s pyproject.toml, "
-                      + hints.reinstall(module.distribution) if missing else
-                      f"fix the import error in {module.distribution}"
-                      + (f" at {site}" if site else "") + ", or pip install what it needs")
+                                               f"{exc}" + (f" (at {site})" if site else ""), fix)
             return
         try:
             module.plugin = functools.reduce(getattr, filter(None, (ep.attr or "").split(".")),
