@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import os
 import traceback
 
 from .host import HOOK_NAMES
@@ -73,3 +74,18 @@ def reinstall(distribution: str | None) -> str:
     return (f"then reinstall {distribution or 'the distribution'} (pip install -e <its folder>, "
             "or pip install <its folder>): the host reads the entry points of the installed "
             "metadata, not pyproject.toml")
+
+
+def installed_at(module) -> float | None:
+    """When ``module``'s distribution was installed (its metadata folder's mtime), if known."""
+    path = getattr(getattr(module.ep, "dist", None), "_path", None)  # importlib's PathDistribution
+    try:
+        return os.stat(path).st_mtime if path else None
+    except OSError:
+        return None
+
+
+def installed_later(one, other) -> bool:
+    """Whether module ``one`` was installed after module ``other`` (False when unknown)."""
+    first, second = installed_at(one), installed_at(other)
+    return first is not None and second is not None and first > second

@@ -4,9 +4,11 @@ the message names the module to change, the file and line where it helps, and on
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 from conftest import build_dist, with_dists
 
@@ -146,14 +148,24 @@ def test_a_field_taken_with_another_modules_name_blames_the_module_that_took_it(
         "what": "its GraphQL Query field 'betaCount' carries the name of module 'beta' "
                 "(squat-beta 1.0.2), which defines it too",
         "fix": "rename the field in squat-alpha, e.g. to 'alphaBetaCount'"}
-    # Neither name in the field: the later module changes, with a name made from its own.
+    # Neither name in the field: the module installed last changes, whatever the module
+    # order (delta loads before gamma), with a name made from its own.
     gamma = module("plain-gamma", "gamma", fields("shared_total"))
     delta = module("plain-delta", "delta", fields("shared_total"))
-    env = with_dists({**host_env, "OPENIMIS_MODULE_ERRORS": "skip"}, gamma, delta)
-    listed = {m["name"]: m for m in cli("modules", "--json", env=env).json()["modules"]}
-    assert (listed["delta"]["status"], listed["gamma"]["status"]) == ("loaded", "failed")
-    assert listed["gamma"]["problems"][0]["fix"] == \
-        "rename the field in plain-gamma, e.g. to 'gammaSharedTotal'"
+    for newer, older in (("gamma", "delta"), ("delta", "gamma")):
+        installed = {"gamma": gamma, "delta": delta}
+        now = time.time()
+        for name, age in ((newer, 0), (older, 600)):
+            [info] = installed[name].glob("*.dist-info")
+            os.utime(info, (now - age, now - age))
+        env = with_dists({**host_env, "OPENIMIS_MODULE_ERRORS": "skip"}, gamma, delta)
+        listed = {m["name"]: m for m in cli("modules", "--json", env=env).json()["modules"]}
+        assert (listed[newer]["status"], listed[older]["status"]) == ("failed", "loaded")
+        [problem] = listed[newer]["problems"]
+        assert f"'sharedTotal' " in problem["what"]
+        assert f"module '{older}' (plain-{older} 0.1.0)" in problem["what"], problem
+        assert problem["fix"] == (f"rename the field in plain-{newer}, e.g. to "
+                                  f"'{newer}SharedTotal'"), problem
 
 
 def test_one_module_name_from_two_distributions_gives_each_its_own_fix(host_env, cli):

@@ -13,6 +13,7 @@ import copy
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
+from .. import discovery_hints as hints
 from ..errors import HostError
 from ..graphql_stack import schema_errors
 from ..host import get_host
@@ -143,11 +144,17 @@ def _clash(module, results, named, field_owner, type_owner):
             owner = field_owner[root].get(field)
             if owner is None:
                 continue
-            if not owner.builtin and _claim(module, field) > _claim(owner, field):
+            # The module to change: the one whose name the field does not carry, else the
+            # one installed last (it brought the clash), else the later in module order.
+            mine, theirs = _claim(module, field), _claim(owner, field)
+            if not owner.builtin and (mine > theirs or mine == theirs
+                                      and hints.installed_later(owner, module)):
+                other = f"module '{module.name}' ({module.distribution} {module.version})"
                 return (owner, "openimis.E014",
-                        f"its GraphQL {root} field '{field}' carries the name of module "
-                        f"'{module.name}' ({module.distribution} {module.version}), which defines "
-                        "it too",
+                        f"its GraphQL {root} field '{field}' carries the name of {other}, which "
+                        "defines it too" if mine > theirs else
+                        f"its GraphQL {root} field '{field}' is also defined by {other}, "
+                        "installed before it",
                         f"rename the field in {owner.distribution or owner.name}, e.g. to "
                         f"'{_prefixed(owner, field)}'")
             return (module, "openimis.E014",
