@@ -42,7 +42,7 @@ def unmarked_lookalikes(plugin, is_marked) -> list[str]:
         if not name.startswith(HOOK_PREFIX) or name in HOOK_NAMES:
             continue
         value = getattr(plugin, name, None)
-        if inspect.isfunction(value) and not is_marked(name):
+        if (inspect.isfunction(value) or inspect.ismethod(value)) and not is_marked(name):
             found.append(name)
     return found
 
