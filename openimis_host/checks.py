@@ -18,6 +18,13 @@ def module_problems(app_configs, **kwargs):
             for p in get_host().problems]
 
 
+@register(Tags.compatibility)
+def module_warnings(app_configs, **kwargs):
+    """openimis.W005: a module's function looks like a hook, but the host never calls it."""
+    return [Warning(f"{p.origin}: {p.what}", hint=p.fix, obj=p.module, id=p.id)
+            for p in get_host().warnings]
+
+
 @register(Tags.security, deploy=True)
 def production_mode(app_configs, **kwargs):
     """openimis.W002: the deployment runs in MODE=DEV."""

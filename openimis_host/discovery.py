@@ -20,6 +20,7 @@ from pluggy import PluginValidationError
 import plugins_spec
 
 from . import __version__, builtin, ordering
+from . import discovery_hints as hints
 from .errors import ConfigError
 from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
 from .faults.slow import warn_if_slow
@@ -199,11 +200,18 @@ def _check_names(host: Host) -> None:
         for module in claimants:
             if module.builtin:
                 continue
+            rivals = [m for m in claimants if m is not module]
             others = ", ".join(f"{m.distribution} {m.version}" + (" (built-in)" if m.builtin else "")
-                               for m in claimants if m is not module)
+                               for m in rivals)
+            # One fix for this distribution: OPENIMIS_DISABLED_MODULES=<name> would leave
+            # out every claimant, the one to keep too.
+            rename = (f"rename the entry point '{name}' in {module.distribution}'s pyproject.toml, "
+                      + hints.reinstall(module.distribution))
             host.fail(module, "openimis.E001", f"the module name '{name}' is also claimed by {others}",
-                      "pip uninstall one of the distributions, or rename one entry point "
-                      f"(or leave it out with OPENIMIS_DISABLED_MODULES={name})")
+                      rename + f" ('{name}' is the host's built-in module)"
+                      if any(m.builtin for m in rivals) else
+                      f"to keep {rivals[0].distribution} as module '{name}': pip uninstall "
+                      f"{module.distribution}; to keep both: {rename}")
     for module in host.loaded:
         if not module.name.isidentifier():
             host.fail(module, "openimis.E003", f"the module name '{module.name}' is not a Python identifier",
@@ -291,10 +299,15 @@ def _register(host: Host, module: Module) -> None:
             # No module of that name at all: the entry point value is wrong, not the code.
             missing = (isinstance(exc, ModuleNotFoundError)
                        and f"{ep.module}.".startswith(f"{exc.name}."))
-            host.fail(module, "openimis.E004", f"importing '{ep.module}' failed: {type(exc).__name__}: {exc}",
-                      f"fix the entry point value in {module.distribution}'s pyproject.toml"
-                      if missing else
-                      f"fix the import error in {module.distribution}, or pip install what it needs")
+            site = None if missing else hints.raise_site(exc)
+            if missing:
+                fix = (f"fix the entry point value in {module.distribution}'s pyproject.toml, "
+                       + hints.reinstall(module.distribution))
+            else:
+                fix = (f"fix the import error in {module.distribution}"
+                       + (f" at {site}" if site else "") + ", or pip install what it needs")
+            host.fail(module, "openimis.E004", f"importing '{ep.module}' failed: {type(exc).__name__}: "
+                                               f"{exc}" + (f" (at {site})" if site else ""), fix)
             return
         try:
             module.plugin = functools.reduce(getattr, filter(None, (ep.attr or "").split(".")),
@@ -302,7 +315,8 @@ def _register(host: Host, module: Module) -> None:
         except AttributeError:
             host.fail(module, "openimis.E005", f"entry point '{ep.value}' names '{ep.attr}', which "
                                                f"'{ep.module}' does not define",
-                      f"fix the entry point value in {module.distribution}'s pyproject.toml")
+                      f"fix the entry point value in {module.distribution}'s pyproject.toml, "
+                      + hints.reinstall(module.distribution))
             return
     try:
         host.pm.register(module.plugin, name=module.name)
@@ -318,6 +332,10 @@ def _register(host: Host, module: Module) -> None:
                                                "never be called",
                       "decorate it with @plugins_spec.hookimpl")
             return
+    if ep is not None:
+        for name in hints.unmarked_lookalikes(
+                module.plugin, lambda n: host.pm.parse_hookimpl_opts(module.plugin, n) is not None):
+            host.warn(module, "openimis.W005", *hints.lookalike_warning(name))
 
 
 def _take_impls(host: Host) -> None:
@@ -332,8 +350,7 @@ def _take_impls(host: Host) -> None:
             unknown = [c.name for c in host.pm.get_hookcallers(exc.plugin) or () if c.spec is None]
             host.fail(module, "openimis.E006",
                       f"it implements {', '.join(map(repr, unknown))}, which is not a hook of the contract",
-                      "rename it to one of: " + ", ".join(HOOK_NAMES)
-                      + " (or name the hook with @hookimpl(specname=...))")
+                      "; ".join(hints.rename_advice(name) for name in unknown))
     by_name = {m.name: m for m in host.loaded}
     for hook, caller in vars(host.pm.hook).items():
         for impl in caller.get_hookimpls():

@@ -48,6 +48,10 @@ PROBLEM_IDS = {
     "openimis.E021": "a module provider failed",
     "openimis.E022": "the module opens GraphQL fields that are not its own to anonymous requests",
 }
+#: What the host warns a module author about; the module stays in use (Host.warn).
+WARNING_IDS = {
+    "openimis.W005": "a function named openimis_* is neither a hook nor marked @hookimpl",
+}
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Problem:
     id: str
 
     def __post_init__(self):
-        if self.id not in PROBLEM_IDS:
+        if self.id not in PROBLEM_IDS and self.id not in WARNING_IDS:
             raise ValueError(f"unknown problem id {self.id!r}")  # a host bug, caught by tests
 
     @property

@@ -27,10 +27,12 @@ validation would give.
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.response import HttpResponseBadRequest
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
@@ -54,6 +56,28 @@ from .security import graphql_csrf, jwt_cookie
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
                       "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+#: The GET parameters of a GraphiQL link that the page reads from the URL's fragment.
+GRAPHIQL_PARAMETERS = ("query", "variables", "operationName")
+
+
+def share_link_redirect(request):
+    """For ``/graphql?query=...`` opened in a browser: a redirect to ``/graphql#query=...``.
+
+    GraphiQL's page (graphene-django's script) reads the query from the fragment and
+    sends its requests to the page's own URL. Left in the query string, the query
+    would go along with every request the page makes, and graphene-django takes a
+    GET parameter before the POST body: the page's introspection would run the
+    shared query instead and fail ("Unknown operation 'IntrospectionQuery'").
+    """
+    shared = [(name, request.GET[name]) for name in GRAPHIQL_PARAMETERS if name in request.GET]
+    if not shared:
+        return None
+    others = [(k, v) for k, v in request.GET.items() if k not in GRAPHIQL_PARAMETERS]
+    fragment = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in shared)
+    return HttpResponseRedirect(request.path + (f"?{urlencode(others)}" if others else "")
+                                + "#" + fragment)
 
 
 def _bad_request(message: str) -> HttpError:
@@ -133,6 +157,9 @@ class HostGraphQLView(GraphQLView):
 
     def render_graphiql(self, request, **data):
         """GraphiQL, with graphene-django's settings as one JSON value (json_script, not inline JS)."""
+        shared = share_link_redirect(request)
+        if shared is not None:
+            return shared
         data["graphene_settings"] = {
             "subscriptionPath": data.get("subscription_path") or None,
             "graphiqlHeaderEditorEnabled": bool(data.get("graphiql_header_editor_enabled")),

@@ -88,6 +88,8 @@ class Host:
         self.pm = pluggy.PluginManager(plugins_spec.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.problems: list[Problem] = []
+        # Not failures: what a module author should hear about (openimis.W005, checks.py).
+        self.warnings: list[Problem] = []
         self._pending: list[Problem] = []
         # What assembly builds from the modules (assembly/*.py apply()).
         self.schema = None  # the merged graphene Schema
@@ -119,6 +121,13 @@ class Host:
         self._pending.append(problem)
         if self.policy == "skip" and not self.quiet:
             log.error("module left out (OPENIMIS_MODULE_ERRORS=skip): %s", problem)
+
+    def warn(self, module: Module, id: str, what: str, fix: str) -> None:
+        """Record warning ``id`` about ``module``, which stays in use; logged unless quiet."""
+        problem = module.problem(id, what, fix)
+        self.warnings.append(problem)
+        if not self.quiet:
+            log.warning("%s", problem)
 
     def settle(self) -> None:
         """End of a phase: under ``fail``, stop the boot if anything went wrong in it."""

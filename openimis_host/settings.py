@@ -160,7 +160,9 @@ SECURE_REDIRECT_EXEMPT = [rf"^{re.escape(SITE_ROOT)}health/(live|ready)$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the host's
+# own form POSTs and Django's CSRF check refuses the admin login (docs/security.md).
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", "default-src 'self'")
 PERMISSIONS_POLICY = env.str("PERMISSIONS_POLICY", "geolocation=(), microphone=()")

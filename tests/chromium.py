@@ -34,7 +34,7 @@ def _pipe_fds(commands: int, answers: int) -> None:
 class Chromium:
     """One headless browser with one page; ``requests`` lists every URL the page asked for."""
 
-    def __init__(self, binary: str, width: int = 1280, height: int = 800):
+    def __init__(self, binary: str, width: int = 1280, height: int = 800, args=()):
         self.profile = tempfile.mkdtemp(prefix="openimis-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -44,7 +44,7 @@ class Chromium:
              "--disable-gpu", "--no-first-run", "--no-default-browser-check",
              f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
              "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-             "about:blank"],
+             *args, "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             # close_fds would run after preexec_fn and close fds 3 and 4 again.
             close_fds=False, preexec_fn=lambda: _pipe_fds(to_browser_r, from_browser_w))

@@ -170,7 +170,7 @@ CASES = {
     "one-name-from-two-distributions": Case((
         Dist("bad-clash-a", "clash", version="4.0.1"),
         Dist("bad-clash-b", "clash", version="4.0.2"),
-    ), ("bad-clash-a", "bad-clash-b"), "also claimed by", "pip uninstall one"),
+    ), ("bad-clash-a", "bad-clash-b"), "also claimed by", "to keep both: rename the entry point 'clash'"),
     # 6. a URL mount the host serves itself
     "mount-reserved-by-the-host": one(
         Dist("bad-mount", "health", version="5.0.1"),
@@ -181,7 +181,8 @@ CASES = {
                                                      "twin = graphene.String()")),
         Dist("dup-query-b", "dupqueryb", object_type("openimis_graphql_query", "Query",
                                                      "twin = graphene.String()"), "6.0.2"),
-    ), ("dup-query-b",), "Query field 'twin' is already defined", "rename the field"),
+    ), ("dup-query-b",), "Query field 'twin' is already defined",
+        "rename the field in dup-query-b, e.g. to 'dupquerybTwin'"),
     "duplicate-mutation-field": Case((
         Dist("dup-mutation-a", "dupmutationa", object_type("openimis_graphql_mutation", "Mutation",
                                                            "twin = graphene.String()")),
@@ -217,10 +218,11 @@ CASES = {
     # 13. the entry point names what is not there
     "entry-point-names-a-missing-object": one(
         Dist("bad-entry", "badentry", entry_point="bad_entry.plugin:nothing", version="12.0.1"),
-        "names 'nothing'", "entry point value"),
+        "names 'nothing'", "entry point value in bad-entry's pyproject.toml, then reinstall"),
     "entry-point-names-a-missing-module": one(
         Dist("bad-entry-mod", "badentrymod", entry_point="bad_entry_mod.plugins", version="12.0.2"),
-        "No module named 'bad_entry_mod.plugins'", "entry point value"),
+        "No module named 'bad_entry_mod.plugins'",
+        "entry point value in bad-entry-mod's pyproject.toml, then reinstall"),
 }
 
 # The cases a gunicorn master is started for under fail (each start costs a second).

@@ -21,7 +21,7 @@ def own_tests(project, env):
 
 
 @pytest.mark.parametrize("template, name, own_test_count", [
-    (None, "ward", 6), ("business", "ward_book", 10), ("calculation", "tariff", 11)])
+    (None, "ward", 7), ("business", "ward_book", 11), ("calculation", "tariff", 12)])
 def test_each_template_installs_passes_its_tests_and_is_served(
         template, name, own_test_count, host_env, cli, gunicorn, tmp_path):
     created = cli("create_module", name, *(["--template", template] if template else []),
@@ -36,6 +36,8 @@ def test_each_template_installs_passes_its_tests_and_is_served(
     listed = {m["name"]: m for m in cli("modules", "--json", env=env).json()["modules"]}
     assert listed[name]["status"] == "loaded"
     assert listed[name]["contributions"]["url_mount"] == f"/{name}/"
+    assert listed[name]["contributions"]["exception_handler"] == \
+        f"openimis_{name}.exceptions.handler"
 
     result = own_tests(project, env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -52,6 +54,30 @@ def test_each_template_installs_passes_its_tests_and_is_served(
         "data": {f"{camel}Greeting": f"hello from {name}", f"{camel}Items": []}}
     assert server.get(f"/{name}/items/").json() == []
     assert server.post(f"/{name}/items/", {"name": "anonymous"}).status in (401, 403)
+    # The module's exception handler answers its own errors, in its own shape.
+    refused = server.get(f"/{name}/items/?limit=none")
+    assert refused.status == 400
+    assert refused.json()["error"] == {"module": name, "code": "invalid_limit",
+                                       "message": "limit must be a whole number from 1, not 'none'"}
+
+
+def test_two_scaffolded_modules_load_together_their_names_derived_from_each_module(
+        host_env, cli, gunicorn, tmp_path):
+    for name in ("ward", "clinic"):
+        assert cli("create_module", name, env=host_env).returncode == 0
+        install(tmp_path / f"openimis-{name}", tmp_path / "site")
+    env = with_dists(host_env, tmp_path / "site")
+    checked = cli("check", env={**env, "OPENIMIS_MODULE_ERRORS": "fail"})
+    assert checked.returncode == 0, checked.output
+    listed = {m["name"]: m for m in cli("modules", "--json", env=env).json()["modules"]}
+    assert listed["ward"]["status"] == listed["clinic"]["status"] == "loaded"
+    assert listed["ward"]["problems"] == listed["clinic"]["problems"] == []
+    server = gunicorn({**env, "DJANGO_MIGRATE": "true"}, workers=1)
+    types = server.graphql('{ w: __type(name: "WardAddItem") { name } '
+                           'c: __type(name: "ClinicAddItem") { name } '
+                           'x: __type(name: "AddItem") { name } }').json()
+    assert types == {"data": {"w": {"name": "WardAddItem"}, "c": {"name": "ClinicAddItem"},
+                              "x": None}}
 
 
 def test_github_adds_workflows_whose_test_steps_pass_against_this_host(host_env, cli, tmp_path):

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,32 @@ def test_graphiql_renders_offline_and_runs_a_typed_query(host_env, gunicorn, bro
     assert [u for u in fetched if not u.startswith(server.url + "/")] == []
     assert server.url + "/static/openimis_host/graphiql/npm/graphiql.min.js" in fetched
     assert server.url + "/static/openimis_host/graphiql/graphene-django-graphiql.js" in fetched
+    assert browser.console_errors == []
+
+
+def test_a_share_link_opens_graphiql_with_the_query_and_its_requests_succeed(
+        host_env, gunicorn, browser):
+    server = gunicorn(host_env, workers=1)
+    shared = '{ openimisHostVersion }  # a "share" link: &, =, + and % survive'
+    browser.open(server.url + "/graphql?" + urllib.parse.urlencode({"query": shared}))
+    editor = "document.querySelector('.graphiql-query-editor .CodeMirror')"
+    assert browser.wait_for(f"{editor} && {editor}.CodeMirror.getValue()") == shared
+    # The page's own requests (the schema's introspection) went to /graphql and succeeded.
+    browser.wait_for("!!document.querySelector('.graphiql-doc-explorer-title, "
+                     "[aria-label=\"Show Documentation Explorer\"]')")
+    browser.click(".graphiql-execute-button")
+    answer = browser.wait_for(
+        "(document.querySelector('.graphiql-response .CodeMirror') || {}).CodeMirror"
+        " && document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()")
+    assert json.loads(answer) == {"data": {"openimisHostVersion": __version__}}
+    posts = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in browser.events
+             if e.get("method") == "Network.requestWillBeSent"
+             and e["params"]["request"]["method"] == "POST"}
+    statuses = [e["params"]["response"]["status"] for e in browser.events
+                if e.get("method") == "Network.responseReceived"
+                and e["params"]["requestId"] in posts]
+    assert set(posts.values()) == {server.url + "/graphql"}
+    assert len(statuses) >= 2 and set(statuses) == {200}, statuses  # introspection + the query
     assert browser.console_errors == []
 
 

@@ -103,7 +103,7 @@ def test_prod_sends_the_security_headers_and_secure_cookies(host_env, gunicorn, 
         "Content-Security-Policy": "default-src 'self'",
         "X-Frame-Options": "DENY",
         "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "Permissions-Policy": "geolocation=(), microphone=()",
     }
     assert {name: secure.header(name) for name in expected} == expected

@@ -18,6 +18,6 @@ def test_the_https_redirect_carries_the_security_headers(host_env, gunicorn):
             "Content-Security-Policy": "default-src 'self'",
             "Permissions-Policy": "geolocation=(), microphone=()",
             "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
+            "Referrer-Policy": "same-origin",
         }
         assert {name: redirect.header(name) for name in expected} == expected, path

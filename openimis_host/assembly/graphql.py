@@ -13,6 +13,7 @@ import copy
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
+from .. import discovery_hints as hints
 from ..errors import HostError
 from ..graphql_stack import schema_errors
 from ..host import get_host
@@ -104,8 +105,17 @@ def collect(host) -> None:
                       "fix the field type references in its schema")
             continue
         problem = _clash(module, mine, named, field_owner, type_owner)
+        while problem and problem[0] is not module:
+            # An earlier module took a field that carries this module's name: that one changes.
+            culprit = problem[0]
+            host.fail(*problem)
+            for owners in (*field_owner.values(), type_owner):
+                for name in [n for n, o in owners.items() if (o[0] if isinstance(o, tuple) else o)
+                             is culprit]:
+                    del owners[name]
+            problem = _clash(module, mine, named, field_owner, type_owner)
         if problem:
-            host.fail(module, *problem)
+            host.fail(*problem)
             continue
         for hook, root in ROOTS.items():
             if mine[hook]:
@@ -128,23 +138,52 @@ class _Holder:
 
 
 def _clash(module, results, named, field_owner, type_owner):
+    """(module to change, id, what, fix) for the first name ``module`` shares; None if none."""
     for hook, root in ROOTS.items():
         for field in (field_names(results[hook]) if results[hook] else []):
-            if field in field_owner[root]:
-                return ("openimis.E014",
-                        f"its GraphQL {root} field '{field}' is already defined by "
-                        f"{_who(field_owner[root][field])}",
-                        f"rename the field, e.g. prefix it with '{module.name}'")
+            owner = field_owner[root].get(field)
+            if owner is None:
+                continue
+            # The module to change: the one whose name the field does not carry, else the
+            # one installed last (it brought the clash), else the later in module order.
+            mine, theirs = _claim(module, field), _claim(owner, field)
+            if not owner.builtin and (mine > theirs or mine == theirs
+                                      and hints.installed_later(owner, module)):
+                other = f"module '{module.name}' ({module.distribution} {module.version})"
+                return (owner, "openimis.E014",
+                        f"its GraphQL {root} field '{field}' carries the name of {other}, which "
+                        "defines it too" if mine > theirs else
+                        f"its GraphQL {root} field '{field}' is also defined by {other}, "
+                        "installed before it",
+                        f"rename the field in {owner.distribution or owner.name}, e.g. to "
+                        f"'{_prefixed(owner, field)}'")
+            return (module, "openimis.E014",
+                    f"its GraphQL {root} field '{field}' is already defined by {_who(owner)}",
+                    f"rename the field in {module.distribution or module.name}, e.g. to "
+                    f"'{_prefixed(module, field)}'")
     for name, kind in named.items():
         if name in ROOTS.values():
-            return ("openimis.E015", f"it defines a GraphQL type named '{name}', the name of a root type",
+            return (module, "openimis.E015",
+                    f"it defines a GraphQL type named '{name}', the name of a root type",
                     "rename the type (set class Meta: name = ...)")
         if name in type_owner and type_owner[name][1] is not kind:
-            return ("openimis.E015",
+            return (module, "openimis.E015",
                     f"its GraphQL type '{name}' ({kind.__module__}.{kind.__qualname__}) has the "
                     f"same name as a type of {_who(type_owner[name][0])}",
                     "rename one of them (class Meta: name = ...), or reuse the other module's type")
     return None
+
+
+def _claim(module, field: str) -> int:
+    """How much of ``field`` is ``module``'s name (wardItems: 4 for ward), 0 if it does not start so."""
+    prefix = to_camel_case(module.name)
+    rest = field[len(prefix):]
+    return len(prefix) if field.startswith(prefix) and (not rest or not rest[0].islower()) else 0
+
+
+def _prefixed(module, field: str) -> str:
+    """``field`` with ``module``'s name in front, as the scaffold names fields (wardTwin)."""
+    return to_camel_case(module.name) + field[:1].upper() + field[1:]
 
 
 def _who(module) -> str:

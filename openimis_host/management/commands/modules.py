@@ -25,6 +25,7 @@ def as_dict(module, problems) -> dict:
         "error": module.error,
         "contributions": contributions(module) if module.status == LOADED else {},
         "problems": [p.as_dict() for p in problems if p.module == module.name],
+        "warnings": [w.as_dict() for w in get_host().warnings if w.module == module.name],
     }
 
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
                                          indent=2, default=str))
         else:
             self._table(rows)
+        for warning in host.warnings:
+            self.stderr.write(f"- warning: {warning}")
         if host.problems:
             # Each problem once, with its id and fix (the table only shows the status).
             for problem in host.problems:
