@@ -23,6 +23,9 @@ FINAL = ("does not exist", "authentication failed", "no pg_hba.conf entry", "rol
 
 def main(gunicorn_args: list[str]) -> None:
     """Wait, migrate, exec gunicorn; a failure exits 2 with one line."""
+    if {"-h", "--help"} & set(gunicorn_args):
+        print("usage: openimis-host start [gunicorn options]\n" + __doc__.split("\n", 1)[1])
+        raise SystemExit(0)
     environment = dict(os.environ)  # gunicorn gets the operator's environment, as it was
     # The migrations may run for minutes: no statement timeout unless one is set.
     os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")
