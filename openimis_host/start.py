@@ -68,8 +68,9 @@ def wait_for_database(seconds: int) -> None:
     connection = connections["default"]
     if connection.vendor == "sqlite":
         return  # a file: nothing to wait for
-    where = f"{connection.settings_dict.get('HOST') or 'localhost'}:{connection.settings_dict.get('PORT') or 5432}"
-    what = f"PostgreSQL at {where} (database {connection.settings_dict.get('NAME')!r})"
+    config = connection.settings_dict
+    where = f"{config.get('HOST') or 'localhost'}:{config.get('PORT') or 5432}"
+    what = f"PostgreSQL at {where} (database {config.get('NAME')!r})"
     deadline = time.monotonic() + seconds
     announced = False
     while True:

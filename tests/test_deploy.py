@@ -31,7 +31,8 @@ DEPLOY = REPO / "deploy"
 def run(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProcess:
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env or clean_environ(),
                             capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, \
+        f"{args} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
 

@@ -19,7 +19,8 @@ from openimis_host.graphql_stack import LEGACY
 OPENIMIS_JSON = {"modules": [
     {"name": "core", "pip": "openimis-be-core==1.11.0"},
     {"name": "insuree", "pip": "openimis-be-insuree==v1.11.0"},
-    {"name": "claim", "pip": "git+https://github.com/openimis/openimis-be-claim_py.git@develop#egg=openimis-be-claim"},
+    {"name": "claim",
+     "pip": "git+https://github.com/openimis/openimis-be-claim_py.git@develop#egg=openimis-be-claim"},
 ]}
 
 
