@@ -68,8 +68,9 @@ def openimis_json_present(app_configs, **kwargs):
     if found is None:
         return []
     hint = ("the host loads the installed modules, never an openimis.json: install its modules "
-            f"with `openimis-host modules freeze --openimis-json FILE > requirements.txt` and "
-            "`pip install -r requirements.txt`, then remove the file (or unset OPENIMIS_CONF / OPENIMIS_CONF_JSON)")
+            "with `openimis-host modules freeze --openimis-json FILE > requirements.txt` and "
+            "`pip install -r requirements.txt`, then remove the file (or unset OPENIMIS_CONF / "
+            "OPENIMIS_CONF_JSON)")
     if found.error:
         return [Warning(f"{found.origin}: an openimis.json is configured but cannot be read "
                         f"({found.error})", hint=hint, id="openimis.W005")]

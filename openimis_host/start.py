@@ -31,7 +31,7 @@ def main(gunicorn_args: list[str]) -> None:
     os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")
     from django.conf import settings
 
-    settings.DATABASES  # loads the settings: a bad value stops here, in one line
+    settings.DATABASES  # noqa: B018 (loads the settings: a bad value stops here, in one line)
     wait_for_database(settings.DB_WAIT_SECONDS)
     if settings.DJANGO_MIGRATE:
         import django
