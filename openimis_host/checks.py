@@ -64,3 +64,39 @@ def synchronous_mutations_in_prod(app_configs, **kwargs):
             return [Warning(mutations.SYNCHRONOUS_IN_PROD, hint=mutations.SYNCHRONOUS_IN_PROD_HINT,
                             id="openimis.W004")]
     return []
+
+
+@register(Tags.compatibility)
+def openimis_json_present(app_configs, **kwargs):
+    """openimis.W007: an openimis.json where openimis-be_py would read it; the host ignores it."""
+    from .openimis_json import differences, locate
+
+    found = locate(settings.OPENIMIS_CONF_JSON, settings.OPENIMIS_CONF)
+    if found is None:
+        return []
+    hint = ("the host loads the installed modules, never an openimis.json: install its modules "
+            "with `openimis-host modules freeze --openimis-json FILE > requirements.txt` and "
+            "`pip install -r requirements.txt`, then remove the file (or unset OPENIMIS_CONF / "
+            "OPENIMIS_CONF_JSON)")
+    if found.error:
+        return [Warning(f"{found.origin}: an openimis.json is configured but cannot be read "
+                        f"({found.error})", hint=hint, id="openimis.W007")]
+    installed = [m.name for m in get_host().modules if not m.builtin]
+    missing, unlisted = differences(found, installed)
+    parts = [f"lists {len(found.names)} module(s)"]
+    parts.append(f"not installed: {', '.join(missing)}" if missing else "all of them installed")
+    if unlisted:
+        parts.append(f"installed but not listed: {', '.join(unlisted)}")
+    return [Warning(f"openimis.json found ({found.origin}) and ignored: it {'; '.join(parts)}",
+                    hint=hint, id="openimis.W007")]
+
+
+@register(Tags.compatibility)
+def legacy_stack_downgraded(app_configs, **kwargs):
+    """openimis.W008: a module's pins replaced part of openIMIS's stack (the legacy extra)."""
+    from .legacy.settings import installed
+    from .legacy.stack import downgrades
+
+    if not installed("openimis-be-core"):
+        return []
+    return [Warning(d.message(), hint=d.fix(), id="openimis.W008") for d in downgrades()]

@@ -22,6 +22,13 @@ def main(argv=None) -> int:
         # Boot in skip mode so the table can show what is broken; the command
         # itself exits non-zero when the configured policy would have refused.
         os.environ["_OPENIMIS_INSPECT"] = "1"
+    if len(argv) > 1 and argv[1] == "start":
+        from .start import main as start
+
+        try:
+            start(argv[2:])  # replaces this process with gunicorn
+        except HostError as exc:
+            exit_with(exc)
     # Commands run the long jobs (migrations, scheduled tasks, Celery workers), whose
     # statements may take minutes: the web's statement timeout and database deadline
     # apply to them only if the operator sets DB_STATEMENT_TIMEOUT explicitly.
@@ -53,8 +60,9 @@ def main(argv=None) -> int:
 
 
 def _json_listing(argv: list[str]) -> bool:
-    """Whether the command prints a JSON document on stdout (``modules --json``, ``tasks --json``)."""
-    return len(argv) > 2 and argv[1] in ("modules", "tasks") and "--json" in argv[2:]
+    """Whether the command prints a document on stdout (``modules --json``, ``tasks --json``,
+    ``modules freeze``) that a program reads."""
+    return len(argv) > 2 and argv[1] in ("modules", "tasks") and bool({"--json", "freeze"} & set(argv[2:]))
 
 
 if __name__ == "__main__":

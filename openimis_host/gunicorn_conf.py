@@ -42,19 +42,16 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 def on_starting(server):
     """Before the workers fork: apply migrations when DJANGO_MIGRATE is true."""
     from django.conf import settings
-    from django.core.management import call_command
 
     if settings.DJANGO_MIGRATE:
         # Runs after the preloaded app is assembled, openimis_ready hooks included:
         # those must not need the modules' tables to exist yet.
         server.log.info("DJANGO_MIGRATE is true: applying migrations")
-        from django.db import connection
-
-        from openimis_host.faults.db_deadline import unbounded
+        from openimis_host import migrate_lock
 
         try:
-            with unbounded(connection):  # a long migration is not a frozen database
-                call_command("migrate", interactive=False, verbosity=1)
+            # Under the migration lock: replicas starting together take turns.
+            migrate_lock.migrate(server.log.info)
         except Exception as exc:
             exit_with(f"DJANGO_MIGRATE: applying migrations failed: {type(exc).__name__}: {exc}; "
                       "check the database settings (DB_*), or migrate by hand with "

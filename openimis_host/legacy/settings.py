@@ -159,6 +159,8 @@ def derive(env, current: dict) -> dict:
         "AXES_FAILURE_LIMIT": env.int("LOGIN_LOCKOUT_FAILURE_LIMIT", 5, minimum=1),
         "AXES_COOLOFF_TIME": timedelta(minutes=env.int("LOGIN_LOCKOUT_COOLOFF_TIME", 5, minimum=0)),
         "USER_AGENT_CSRF_BYPASS": env.list("USER_AGENT_CSRF_BYPASS", []),
+        # The zip password of openimis-be-tools' master data export, as openimis-be_py sets it.
+        "MASTER_DATA_PASSWORD": env.str("MASTER_DATA_PASSWORD"),
         "OPENIMIS_DATABASE": database,
         "LEGACY_SYNCDB": syncdb,  # read by the migrate command
         "MIGRATION_MODULES": {**current.get("MIGRATION_MODULES", {}),

@@ -4,9 +4,10 @@ import json
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from openimis_host.assembly import contributions
+from openimis_host.freeze import installed_requirements, openimis_json_requirements
 from openimis_host.host import FAILED, LOADED, get_host
 from openimis_host.management.table import render
 
@@ -39,9 +40,20 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
+        parser.add_argument("action", nargs="?", choices=["freeze"],
+                            help="freeze: print a pinned requirements file of the host and the "
+                                 "installed module distributions")
         parser.add_argument("--json", action="store_true", help="print a JSON document")
+        parser.add_argument("--openimis-json", metavar="PATH",
+                            help="with freeze: print the requirements an openimis.json names "
+                                 "(each module's pip value) instead")
 
     def handle(self, *args, **options):
+        if options["action"] == "freeze":
+            return self._freeze(options["openimis_json"])
+        if options["openimis_json"]:
+            raise CommandError("--openimis-json goes with freeze: "
+                               "openimis-host modules freeze --openimis-json PATH")
         host = get_host()
         policy = settings.OPENIMIS_MODULE_ERRORS
         rows = [as_dict(m, host.problems) for m in host.modules]
@@ -65,6 +77,16 @@ class Command(BaseCommand):
         if failed:
             self.stderr.write(f"{len(failed)} module(s) failed and are left out "
                               "(OPENIMIS_MODULE_ERRORS=skip)")
+
+    def _freeze(self, openimis_json: str | None) -> None:
+        """Print the requirements file; the installed set, or an openimis.json's."""
+        if openimis_json:
+            lines = openimis_json_requirements(openimis_json)
+            header = f"# the modules of {openimis_json} (openimis-host modules freeze --openimis-json)"
+        else:
+            lines = installed_requirements(get_host().modules)
+            header = "# the host and its module distributions (openimis-host modules freeze)"
+        self.stdout.write("\n".join([header, *lines]))
 
     def _table(self, rows):
         header = ("MODULE", "STATUS", "DISTRIBUTION", "VERSION", "CONTRIBUTES")
