@@ -229,12 +229,16 @@ HANDWIRED_SETTINGS = '''
 
     A plain Django project: DEBUG off, Django's usual middleware, the same apps
     as the host, DRF and graphene-django with one setting each, and logging at
-    the level the benchmark runs the host with (see bench/configs.py).
+    the level the benchmark runs the host with (see bench/configs.py). The
+    environment is read with environs, as the host reads it: a careful project
+    reads typed variables with a library, and that import is part of its boot.
     """
 
-    import os
+    import environs
 
-    DEBUG = False
+    env = environs.Env()
+    env.read_env(recurse=False)
+    DEBUG = env.bool("DEBUG", False)
     SECRET_KEY = "bench-not-secret"
     ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     ROOT_URLCONF = "handwired.urls"
@@ -246,7 +250,7 @@ HANDWIRED_SETTINGS = '''
     DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
     DATABASES = {{"default": {{
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ["SQLITE_PATH"],
+        "NAME": env.str("SQLITE_PATH"),
         "OPTIONS": {{"timeout": 20}},
     }}}}
     CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
