@@ -225,16 +225,24 @@ def _lines(items, indent: str = "    ") -> str:
 
 
 HANDWIRED_SETTINGS = '''
-    """Hand-wired settings: what the host's settings amount to, with the apps listed by hand.
+    """Hand-wired settings: what a careful Django project has, with the apps listed by hand.
 
-    A plain Django project: DEBUG off, Django's usual middleware, the same apps
-    as the host, DRF and graphene-django with one setting each, and logging at
+    The same stack of features as the host runs in the benchmark, each configured
+    the way a project without the host would configure it: security headers
+    (Django's SecurityMiddleware and X-Frame-Options, plus a five-line middleware
+    for CSP and Permissions-Policy, headers.py), WhiteNoise for static files,
+    Django's LocaleMiddleware, django-axes' login lockout, secure cookies, and the
+    environment read with environs. What it leaves out is what only the host has
+    (the outage middleware, the profiler switch, the JWT check, the GraphQL rules):
+    bench/middleware_cost.py reports those per request. DEBUG off, logging at
     the level the benchmark runs the host with (see bench/configs.py).
     """
 
-    import os
+    import environs
 
-    DEBUG = False
+    env = environs.Env()
+    env.read_env(recurse=False)
+    DEBUG = env.bool("DEBUG", False)
     SECRET_KEY = "bench-not-secret"
     ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     ROOT_URLCONF = "handwired.urls"
@@ -246,7 +254,7 @@ HANDWIRED_SETTINGS = '''
     DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
     DATABASES = {{"default": {{
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ["SQLITE_PATH"],
+        "NAME": env.str("SQLITE_PATH"),
         "OPTIONS": {{"timeout": 20}},
     }}}}
     CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
@@ -259,17 +267,36 @@ HANDWIRED_SETTINGS = '''
         "django.contrib.staticfiles",
         "rest_framework",
         "graphene_django",
+        "axes",
     {apps}
     ]
     MIDDLEWARE = [
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "handwired.headers.SecurityHeadersMiddleware",
         "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
-        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "axes.middleware.AxesMiddleware",
     ]
+    AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                               "django.contrib.auth.backends.ModelBackend"]
+    AXES_FAILURE_LIMIT = 5
+    AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+    WHITENOISE_USE_FINDERS = True
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+    CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'"
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
     TEMPLATES = [{{
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
@@ -295,6 +322,25 @@ HANDWIRED_SETTINGS = '''
         "loggers": {{"django.db.backends": {{
             "handlers": [], "level": "WARNING", "propagate": False}}}},
     }}
+'''
+
+HANDWIRED_HEADERS = '''
+    """The two security headers Django does not set itself (what django-csp would do)."""
+
+    from django.conf import settings
+
+
+    class SecurityHeadersMiddleware:
+        def __init__(self, get_response):
+            self.get_response = get_response
+            self.headers = {{"Content-Security-Policy": settings.CONTENT_SECURITY_POLICY,
+                            "Permissions-Policy": settings.PERMISSIONS_POLICY}}
+
+        def __call__(self, request):
+            response = self.get_response(request)
+            for name, value in self.headers.items():
+                response.headers.setdefault(name, value)
+            return response
 '''
 
 HANDWIRED_URLS = '''
@@ -358,6 +404,7 @@ def handwired_files(names: list[str]) -> dict[str, str]:
                            imports=_lines((f"import {p}.schema" for p in pkgs), indent=""),
                            bases=_lines(f"{p}.schema.Query," for p in pkgs)),
         "wsgi.py": _fill(HANDWIRED_WSGI),
+        "headers.py": _fill(HANDWIRED_HEADERS),
     }
     return {f"handwired/{k}": v for k, v in files.items()}
 

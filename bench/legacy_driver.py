@@ -36,6 +36,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from importlib import metadata
+from pathlib import Path
 
 import legacy_http
 import legacy_project
@@ -128,6 +129,14 @@ def rotated(items: list, rnd: int) -> list:
     sides the order alternates (AB, BA, AB, ...)."""
     k = rnd % len(items)
     return items[k:] + items[:k]
+
+
+def relative(path: str) -> str:
+    """``path`` relative to the repository when it lies inside it: results name no machine's paths."""
+    try:
+        return str(Path(path).resolve().relative_to(BENCH.parent))
+    except ValueError:
+        return path
 
 
 def run_throughput(plan: dict, database: dict, externals: list) -> dict:
@@ -275,7 +284,8 @@ def main() -> int:
     info = {"mode": mode, "plan": plan, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "machine": machine(), "versions": versions(), "host_source": host_source(),
             "boot_modules": list(modules), "python": platform.python_version(),
-            "externals": {e.name: {"command": e.spec["command"], "cwd": e.spec["cwd"]} for e in externals}}
+            "externals": {e.name: {"command": [relative(part) for part in e.spec["command"]],
+                                   "cwd": relative(e.spec["cwd"])} for e in externals}}
     name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
     database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
     raw = {}

@@ -14,6 +14,7 @@ class HostConfig(AppConfig):
             checks,  # noqa: F401  registers the system checks
             querylog,
         )
+        from .security import revocation  # noqa: F401  binds revocation to Django's logout signal
 
         querylog.install()
         from .assembly import assemble

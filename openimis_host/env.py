@@ -2,7 +2,9 @@
 
 Every variable the host reads goes through :class:`Environment`, so a bad value
 always produces the same kind of message: the variable, what it holds, and the
-form that was expected.
+form that was expected. The typed reads are environs' (and so marshmallow's
+spellings of a boolean); this class adds the host's rules on top: a blank value
+counts as unset, and environs' error becomes one line with an example.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from pathlib import Path
 
 import dotenv
+import environs
 
 from .errors import ConfigError
 
@@ -20,21 +23,22 @@ class Environment:
     """Typed access to environment variables; raises :class:`ConfigError` on a bad value."""
 
     def __init__(self, env_file: str | None = None):
+        self._env = environs.Env(eager=True)
         explicit = env_file or os.environ.get("OPENIMIS_ENV_FILE")
         path = Path(explicit or Path.cwd() / ".env")
         if explicit and not path.is_file():
             raise ConfigError(f"OPENIMIS_ENV_FILE={explicit!r} is not a file: "
                               "point it at your .env file, or unset it to read ./.env")
         if path.is_file():
-            # Into os.environ, where every read below looks. The process
-            # environment wins over the file.
+            # Into os.environ, not only environs' own map (its read_env): openIMIS
+            # modules read os.environ themselves. The process environment wins.
             dotenv.load_dotenv(path, override=False)
 
-    def _read(self, parse, name: str, expected: str):
-        raw = os.environ[name].strip()
+    def _read(self, kind: str, name: str, expected: str):
         try:
-            return parse(raw)
-        except ValueError:
+            return getattr(self._env, kind)(name)
+        except environs.EnvError:
+            raw = os.environ[name].strip()
             raise ConfigError(f"{name}={raw!r} is not valid: expected {expected}") from None
 
     def is_set(self, name: str) -> bool:
@@ -53,7 +57,7 @@ class Environment:
     def bool(self, name: str, default: bool) -> bool:
         if not self.is_set(name):
             return default
-        return self._read(_boolean, name, "true or false")
+        return self._read("bool", name, "true or false")
 
     def int(self, name: str, default: int | None, minimum: int | None = None,
             example: int | None = None) -> int | None:
@@ -61,7 +65,7 @@ class Environment:
         if not self.is_set(name):
             return default
         shown = next(v for v in (example, default, minimum, 1) if v is not None)
-        value = self._read(int, name, f"a whole number, e.g. {name}={shown}")
+        value = self._read("int", name, f"a whole number, e.g. {name}={shown}")
         if minimum is not None and value < minimum:
             raise ConfigError(f"{name}={value} is not valid: expected a number >= {minimum}")
         return value
@@ -69,7 +73,7 @@ class Environment:
     def float(self, name: str, default: float) -> float:
         if not self.is_set(name):
             return default
-        return self._read(float, name, f"a number, e.g. {name}={default}")
+        return self._read("float", name, f"a number, e.g. {name}={default}")
 
     def list(self, name: str, default: list[str]) -> list[str]:
         if not self.is_set(name):
@@ -81,7 +85,7 @@ class Environment:
             return default
         try:
             return json.loads(os.environ[name])
-        except json.JSONDecodeError as exc:
+        except json.JSONDecodeError as exc:  # parsed here: environs' error hides where it broke
             raise ConfigError(f"{name} is not valid JSON ({exc.msg} at char {exc.pos}): "
                               f"expected e.g. {name}='{{\"key\": \"value\"}}'") from None
 
@@ -106,15 +110,3 @@ class Environment:
             return self.dict(name, default)
         return self.str(name, default)
 
-
-#: The spellings of a boolean an operator may use (case does not matter).
-TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
-FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
-
-
-def _boolean(raw: str) -> bool:
-    if raw.lower() in TRUE:
-        return True
-    if raw.lower() in FALSE:
-        return False
-    raise ValueError(raw)

@@ -3,9 +3,10 @@
 The GraphQL endpoint answers in the GraphQL shape
 (``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``) so GraphQL
 clients read it like any other error; every other path answers in DRF's shape
-(``{"detail": ..., "code": ...}``). ``handler400/403/404/500`` in the root
+(``{"detail": ..., "code": ...}``). ``handler400/403/404`` in the root
 URLconf point here, so Django's own error responses (a disallowed Host, an
-oversized body, an unexpected exception in PROD) are JSON as well.
+oversized body) are JSON as well; ``handler500`` is
+:func:`openimis_host.faults.outage.server_error`, which tells an outage from a fault.
 """
 
 from __future__ import annotations
@@ -60,20 +61,3 @@ def csrf_failure(request, reason=""):
 def not_found(request, exception=None):
     """handler404."""
     return error_response(request, 404, "not_found", f"no endpoint at {request.path}")
-
-
-def server_error(request):
-    """handler500: nothing about the failure leaves the server.
-
-    Django has already logged the exception with its traceback (logger
-    ``django.request``), which is also what Sentry captures. A database outage
-    raised outside a view (by a middleware) is a 503 instead, logged in one line
-    in place of Django's traceback.
-    """
-    from .faults import outage
-
-    failure = outage.current()
-    if failure is not None:
-        return outage.handle(request, failure)
-    return error_response(request, 500, "server_error",
-                          "internal server error; the details are in the server log")

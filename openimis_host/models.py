@@ -49,7 +49,3 @@ class TokenVersion(models.Model):
 
     def __str__(self):
         return f"user {self.user_pk}: tokens version {self.version}"
-
-
-# Binds revocation to Django's logout signal (admin and session logouts).
-from .security import revocation  # noqa: E402, F401

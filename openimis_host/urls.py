@@ -34,4 +34,4 @@ urlpatterns = [
 handler400 = "openimis_host.json_errors.bad_request"
 handler403 = "openimis_host.json_errors.permission_denied"
 handler404 = "openimis_host.json_errors.not_found"
-handler500 = "openimis_host.json_errors.server_error"
+handler500 = "openimis_host.faults.outage.server_error"

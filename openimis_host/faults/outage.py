@@ -6,7 +6,7 @@ each failed request logged a full traceback (180,000 lines for a 9 s outage).
 - :class:`DatabaseOutageMiddleware` answers an outage raised by a view (plain
   Django or DRF, whose default handler re-raises it) before Django logs it.
 - The GraphQL view asks :func:`find` whether a resolver failed on one.
-- :func:`openimis_host.json_errors.server_error` (handler500) answers one
+- :func:`server_error` (handler500) answers one
   raised by a middleware (the JWT user lookup, say); its response is marked as
   logged, so Django's traceback line is replaced by this module's single line.
 """
@@ -114,6 +114,21 @@ class DatabaseOutageMiddleware:
 def current() -> BaseException | None:
     """The outage being handled right now (inside an ``except``), or None."""
     return find(sys.exc_info()[1])
+
+
+def server_error(request):
+    """handler500: nothing about the failure leaves the server.
+
+    Django has already logged the exception with its traceback (logger
+    ``django.request``), which is also what Sentry captures. A database outage
+    raised outside a view (by a middleware) is a 503 instead, logged in one line
+    in place of Django's traceback.
+    """
+    failure = current()
+    if failure is not None:
+        return handle(request, failure)
+    return error_response(request, 500, "server_error",
+                          "internal server error; the details are in the server log")
 
 
 class GraphQLOutage(Exception):

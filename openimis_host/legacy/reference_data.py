@@ -121,7 +121,7 @@ def _administrator(using: str) -> list[str]:
 def permission_rights() -> dict[str, list[str]]:
     """Permission name (``gql_query_locations_perms``) -> right ids, from the ``DEFAULT_CFG``
     (or ``DEFAULT_CONFIG``) of every installed openIMIS module's ``apps`` module."""
-    from .provider import installed
+    from .installed import installed
 
     rights: dict[str, list[str]] = {}
     for name in installed():

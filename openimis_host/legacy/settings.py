@@ -107,7 +107,7 @@ def async_mutations(env, mode: str, broker: str | None) -> tuple[bool, bool]:
 
 def derive(env, current: dict) -> dict:
     """The settings to add when openIMIS's core is installed; ``current`` is the host's so far."""
-    from .provider import installed as installed_modules
+    from .installed import installed as installed_modules
 
     # new: tables from the models (their migrations need openIMIS's SQL schema);
     # existing: a database made by openIMIS's scripts, where their real migrations run.

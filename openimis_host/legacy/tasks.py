@@ -56,7 +56,7 @@ class Recorder:
         whose method is in this module; with ``owned`` False, those of no installed openIMIS module."""
         from django.conf import settings
 
-        from .provider import installed
+        from .installed import installed
 
         jobs = _by_id(getattr(settings, "SCHEDULER_JOBS", None) or [])
         # Only core (owned False) needs the installed modules; asked for every module, the

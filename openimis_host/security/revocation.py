@@ -27,6 +27,8 @@ from django.contrib.auth.signals import user_logged_out
 from django.db.models import F, Subquery
 from django.dispatch import Signal, receiver
 
+from ..models import TokenVersion
+
 #: The name of the claim.
 CLAIM = "cred"
 
@@ -45,15 +47,11 @@ def matches(user, version: int | None, claim) -> bool:
 
 def version_subquery(user_pk):
     """A subquery for the token version of the user ``user_pk``, to annotate the user query."""
-    from ..models import TokenVersion
-
     return Subquery(TokenVersion.objects.filter(user_pk=str(user_pk)).values("version")[:1])
 
 
 def current_version(user) -> int:
     """The token version of ``user`` (0 without a row)."""
-    from ..models import TokenVersion
-
     return TokenVersion.objects.filter(user_pk=str(user.pk)).values_list(
         "version", flat=True).first() or 0
 
@@ -65,8 +63,6 @@ tokens_revoked = Signal()
 
 def revoke(user) -> None:
     """Invalidate every token issued to ``user`` so far, and every Django session of it."""
-    from ..models import TokenVersion
-
     row, _ = TokenVersion.objects.get_or_create(user_pk=str(user.pk))
     TokenVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
     tokens_revoked.send(sender=revoke, user=user)

@@ -1,6 +1,6 @@
 """The installed openIMIS modules as the legacy provider reads them: once per sys.path."""
 
-from openimis_host.legacy.provider import installed
+from openimis_host.legacy.installed import installed
 
 
 def write_dist(folder, dist: str, version: str) -> None:

@@ -47,7 +47,7 @@ class Command(DjangoMigrate):
 
     def _unmanaged_tables(self, database: str) -> None:
         """The tables of the openIMIS modules' unmanaged models that do not exist yet."""
-        from openimis_host.legacy.provider import installed
+        from openimis_host.legacy.installed import installed
 
         connection = connections[database]
         existing = {_stored_name(connection, t) for t in connection.introspection.table_names()}
