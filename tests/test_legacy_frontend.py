@@ -87,6 +87,12 @@ def test_openimis_frontend_logs_in_works_and_logs_out_through_the_host_in_prod(
     assert len(rights["core"]) >= 20 and set(rights["core"]) <= set(rights["all"]), rights
     assert sorted(user["i_user"]["rights"]) == rights["all"]
 
+    # A page reload: refreshToken with the cookie renews it (fe-core's initialize()).
+    before = browser.cookies["JWT"]
+    status, body = browser.graphql(REFRESH)
+    assert status == 200 and "errors" not in body and body["data"]["refreshToken"], body
+    assert browser.cookies["JWT"] != before and browser.set_cookies["JWT"]["httponly"] is True
+
     # Pages: queries with the cookie and X-CSRFToken, the Roles page among them.
     for query, field in ((LOCATIONS, "locations"), (ROLES, "role"),
                          (MODULE_PERMISSIONS, "modulesPermissions")):
