@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from frontend_support import CURRENT_USER, LOGOUT, REFRESH, Browser
+from frontend_support import CSRF, CURRENT_USER, LOGOUT, REFRESH, Browser
 from production_support import prod
 from test_legacy_distribution import ORDER, distribution_env  # noqa: F401 (a fixture)
 
@@ -77,6 +77,9 @@ def test_openimis_frontend_logs_in_works_and_logs_out_through_the_host_in_prod(
     assert body["errors"][0]["message"] == "Token is required", body
     status, body = browser.request("GET", CURRENT_USER)
     assert status == 401, body
+    status, body = browser.graphql(CSRF)  # not logged in: refused, with its reason
+    assert body["data"]["getCsrfToken"] is None, body
+    assert body["errors"][0]["message"] == "You do not have permission to perform this action"
 
     # The login: the token is only in the cookie, HttpOnly, Secure (HTTPS), SameSite=Lax.
     status, user = browser.login("Admin", "admin123")
