@@ -198,6 +198,31 @@ def test_each_openimis_distribution_is_a_module_in_the_standard_order(legacy_env
     assert "tokenAuth" in core["contributions"]["graphql_mutation"]  # core's login, not the host's
 
 
+CORE_ENTRY = """
+from django.conf import settings
+from core import scheduler
+from core.utils import collect_all_gql_permissions
+print("CORE", json.dumps({"entries": [a for a in settings.INSTALLED_APPS if "core" in a or "legacy" in a],
+                          "scheduler_running": scheduler.scheduler.running,
+                          "apps_with_rights": sorted(collect_all_gql_permissions())}))
+"""
+
+
+def test_core_is_listed_as_core_so_its_rights_are_collected_and_its_scheduler_stays_off(
+        legacy_env, cli):
+    env = {**legacy_env, "SCHEDULER_AUTOSTART": "true"}
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    result = cli("shell", "-c", "import json\n" + CORE_ENTRY, env=env, timeout=300)
+    assert result.returncode == 0, result.output
+    found = json.loads(next(x for x in result.stdout.splitlines() if x.startswith("CORE "))[5:])
+    # openIMIS code imports "<entry>.apps": core's entry is "core", after the bridge's app.
+    assert found["entries"] == ["openimis_host.legacy", "core"], found
+    assert found["apps_with_rights"] == ["core", "location", "medical", "medical_pricelist"], found
+    # SCHEDULER_AUTOSTART means the host's scheduler: core's own never starts next to it.
+    assert found["scheduler_running"] is False, found
+
+
 def only_modules(tmp_path: Path, names: tuple[str, ...]) -> Path:
     """A directory holding only these of the pinned openIMIS modules (links into MODULES_DIR)."""
     target = tmp_path / "openimis-modules"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from frontend_support import CURRENT_USER, LOGOUT, REFRESH, Browser
+from frontend_support import CSRF, CURRENT_USER, LOGOUT, REFRESH, Browser
 from production_support import prod
 from test_legacy_distribution import ORDER, distribution_env  # noqa: F401 (a fixture)
 
@@ -77,6 +77,9 @@ def test_openimis_frontend_logs_in_works_and_logs_out_through_the_host_in_prod(
     assert body["errors"][0]["message"] == "Token is required", body
     status, body = browser.request("GET", CURRENT_USER)
     assert status == 401, body
+    status, body = browser.graphql(CSRF)  # not logged in: refused, with its reason
+    assert body["data"]["getCsrfToken"] is None, body
+    assert body["errors"][0]["message"] == "You do not have permission to perform this action"
 
     # The login: the token is only in the cookie, HttpOnly, Secure (HTTPS), SameSite=Lax.
     status, user = browser.login("Admin", "admin123")
@@ -86,6 +89,12 @@ def test_openimis_frontend_logs_in_works_and_logs_out_through_the_host_in_prod(
     # The administrator has every right of every module, core's own (users, roles) included.
     assert len(rights["core"]) >= 20 and set(rights["core"]) <= set(rights["all"]), rights
     assert sorted(user["i_user"]["rights"]) == rights["all"]
+
+    # A page reload: refreshToken with the cookie renews it (fe-core's initialize()).
+    before = browser.cookies["JWT"]
+    status, body = browser.graphql(REFRESH)
+    assert status == 200 and "errors" not in body and body["data"]["refreshToken"], body
+    assert browser.cookies["JWT"] != before and browser.set_cookies["JWT"]["httponly"] is True
 
     # Pages: queries with the cookie and X-CSRFToken, the Roles page among them.
     for query, field in ((LOCATIONS, "locations"), (ROLES, "role"),

@@ -1,6 +1,7 @@
 """Tokens are tied to the credential, through gunicorn (2 workers, PROD, SQLite and PostgreSQL):
 a password change, the revokeToken mutation and a logout from the admin end every token issued
-before; new logins work.
+before; revokeAllTokens and ``openimis-host revoke_tokens`` end the user's admin sessions too;
+new logins work.
 """
 
 from __future__ import annotations
@@ -89,3 +90,41 @@ def test_logging_out_of_the_admin_revokes_the_tokens(host_env, gunicorn, tmp_pat
                   content_type="application/x-www-form-urlencoded", headers=headers)
     assert logout.status == 200, logout.body[:300]
     assert_revoked(server, token)
+
+
+def test_revoke_all_tokens_and_the_cli_end_the_users_admin_sessions_too(host_env, gunicorn, tmp_path):
+    env = with_probe(prod(host_env))
+    migrate_and_create_user(env, tmp_path)
+    staff = run_cli("shell", "-c", "from django.contrib.auth import get_user_model; "
+                    f"get_user_model().objects.filter(username={USER!r}).update(is_staff=True)",
+                    env=env, cwd=tmp_path)
+    assert staff.returncode == 0, staff.output
+    server = gunicorn(env, workers=1)
+
+    def admin_session() -> dict:
+        session = admin_login(server, USER, PASSWORD)
+        assert session.status == 302, session.body[:300]
+        headers = {"Cookie": session.cookies()["sessionid"].split(";")[0]}
+        assert call("GET", server.url + "/admin/", headers=headers).status == 200
+        return headers
+
+    def ended(headers: dict) -> bool:  # the admin sends a session it does not know to its login
+        return call("GET", server.url + "/admin/", headers=headers).status == 302
+
+    # The user, from another device, with its token.
+    session, token = admin_session(), token_of(login(server))
+    revoked = graphql(server, "mutation { revokeAllTokens { revoked } }", headers=bearer(token))
+    assert revoked.json() == {"data": {"revokeAllTokens": {"revoked": True}}}
+    assert_revoked(server, token)
+    assert ended(session)
+
+    # An operator, from the command line.
+    session, token = admin_session(), token_of(login(server))
+    done = run_cli("revoke_tokens", USER, env=env, cwd=tmp_path)
+    assert done.returncode == 0 and f"revoked every token and session of {USER!r}" in done.stdout
+    assert_revoked(server, token)
+    assert ended(session)
+    unknown = run_cli("revoke_tokens", "nobody", env=env, cwd=tmp_path)
+    assert unknown.returncode == 1 and "no user with the username 'nobody'" in unknown.output
+    assert "Traceback" not in unknown.output, unknown.output
+    assert whoami(server, bearer(token_of(login(server)))) == USER  # logging in again works

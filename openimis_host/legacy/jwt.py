@@ -45,6 +45,11 @@ def payload(user, context=None) -> dict:
 def decode(token: str, context=None) -> dict:
     """core's decoding (the user's own key), then the ``cred`` check (JWT_DECODE_HANDLER);
     :class:`TokenRevoked` if the claim does not match."""
+    return _verified(token, context)[0]
+
+
+def _verified(token: str, context=None):
+    """(claims, user or None): core's decoding, then the ``cred`` check against the user."""
     from core.jwt import jwt_decode_user_key
     from django.contrib.auth import get_user_model
 
@@ -53,7 +58,7 @@ def decode(token: str, context=None) -> dict:
     claims = jwt_decode_user_key(token, context)
     username = claims.get("username")
     if not isinstance(username, str):
-        return claims  # django-graphql-jwt refuses a payload without a user itself
+        return claims, None  # django-graphql-jwt refuses a payload without a user itself
     model = get_user_model()
     # core's User reads ``password`` from its InteractiveUser (or TechnicalUser): one query.
     user = model._default_manager.filter(username=username).select_related(
@@ -61,21 +66,22 @@ def decode(token: str, context=None) -> dict:
     if user is not None and not revocation.matches(user, revocation.current_version(user),
                                                    claims.get(revocation.CLAIM)):
         raise TokenRevoked()
-    return claims
+    return claims, user
 
 
 def user_for_token(token: str):
-    """The active user a core token names; :class:`InvalidToken` if it is not valid."""
-    from graphql_jwt.exceptions import JSONWebTokenExpired
-    from graphql_jwt.utils import get_payload, get_user_by_payload
+    """The active user a core token names; :class:`InvalidToken` if it is not valid.
+
+    The user loaded for the ``cred`` check is the one returned (no second query)."""
+    import jwt
 
     try:
-        user = get_user_by_payload(get_payload(token))
-    except JSONWebTokenExpired:
+        _, user = _verified(token)
+    except jwt.ExpiredSignatureError:
         raise InvalidToken("token_expired", "the token has expired") from None
     except TokenRevoked as exc:
         raise InvalidToken("token_revoked", str(exc)) from None
-    except (JSONWebTokenError, ValueError, TypeError, LookupError):
+    except (jwt.InvalidTokenError, JSONWebTokenError, ValueError, TypeError, LookupError):
         # One message for every other failure, as for the host's own tokens.
         raise InvalidToken("invalid_token", "the token is invalid") from None
     if user is None or not user.is_active:
