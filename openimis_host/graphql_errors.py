@@ -41,10 +41,13 @@ CLIENT_ERRORS = (GraphQLError, ValidationError, PermissionDenied, drf.APIExcepti
 REFUSALS: tuple[type[BaseException], ...] = (PermissionDenied, drf.PermissionDenied,
                                              drf.NotAuthenticated, drf.AuthenticationFailed)
 try:  # graphql_jwt comes with openIMIS's core (the legacy extra), not with the host
+    from graphql_jwt.exceptions import JSONWebTokenError as _JWTError
     from graphql_jwt.exceptions import PermissionDenied as _JWTPermissionDenied
 
     REFUSALS += (_JWTPermissionDenied,)
-    CLIENT_ERRORS += (_JWTPermissionDenied,)
+    # Its other refusals ("Token is required": openIMIS's frontend sends refreshToken without
+    # a token on every page load before its login; "Signature has expired") are answers too.
+    CLIENT_ERRORS += (_JWTError,)
 except ImportError:
     pass
 #: ``extensions.code`` of the host's own GraphQLErrors that are refusals.

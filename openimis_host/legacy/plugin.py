@@ -110,9 +110,8 @@ class LegacyPlugin:
         signing key for each password change (so that the change ends the user's tokens), and
         openIMIS's reference data made by migrate on a new database."""
         if self.name == "core":
-            from . import client_errors, csrf, mutations, reference_data, revoke, user_keys
+            from . import csrf, mutations, reference_data, revoke, user_keys
 
-            client_errors.install()
             csrf.install()
             mutations.install()
             revoke.install()
