@@ -205,7 +205,7 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
         status, listed = client.graphql("{ role { totalCount } users { totalCount } }")
         assert status == 200 and "errors" not in listed, listed
         assert listed["data"]["role"]["totalCount"] >= 12  # the system roles
-        assert listed["data"]["users"]["totalCount"] == 3  # Admin (locked), boss, deputy
+        assert listed["data"]["users"]["totalCount"] == 2  # boss, deputy (the locked Admin: no User)
 
     on_terminal(["changepassword", "boss"], env, tmp_path, [
         ("Password:", "Other#Pass2026"), ("Password (again):", "Other#Pass2026")])
