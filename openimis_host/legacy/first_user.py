@@ -11,9 +11,9 @@ With openIMIS's core, ``AUTH_USER_MODEL`` is ``core.User``, whose manager's
 (legacy/accounts) calls it; ``changepassword`` needs nothing: core's ``User.set_password``
 and ``save`` change and save the interactive user's password.
 
-``createsuperuser --username Admin`` gives openIMIS's locked first user (reference data), or any locked
-user (no password yet) of the name given, its
-password. The role and the language come from the reference data ``migrate`` makes
+``createsuperuser --username Admin`` gives openIMIS's locked first user (reference data) its
+password and the administrator role, as it does to any locked user (no password yet) of the
+name given. The role and the language come from the reference data ``migrate`` makes
 (:mod:`~openimis_host.legacy.reference_data`), or from openIMIS's own database scripts.
 """
 
