@@ -205,7 +205,7 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
         status, listed = client.graphql("{ role { totalCount } users { totalCount } }")
         assert status == 200 and "errors" not in listed, listed
         assert listed["data"]["role"]["totalCount"] >= 12  # the system roles
-        assert listed["data"]["users"]["totalCount"] == 3  # Admin (locked), boss, deputy
+        assert listed["data"]["users"]["totalCount"] == 2  # boss, deputy (the locked Admin: no User)
 
     on_terminal(["changepassword", "boss"], env, tmp_path, [
         ("Password:", "Other#Pass2026"), ("Password (again):", "Other#Pass2026")])
@@ -215,9 +215,12 @@ def test_createsuperuser_makes_an_administrator_core_logs_in_and_changepassword_
     # openIMIS's own "Admin" is there, locked (no demo password) until an operator opens it.
     refused = token_auth(server, "Admin", "admin123")
     assert refused["errors"][0]["message"] == "INCORRECT_CREDENTIALS", refused
-    on_terminal(["changepassword", "Admin"], env, tmp_path, [
-        ("Password:", "Admin#Pass2026"), ("Password (again):", "Admin#Pass2026")])
+    opened = run("createsuperuser", "--noinput", "--username", "Admin",
+                 env={**env, "DJANGO_SUPERUSER_PASSWORD": "Admin#Pass2026"}, cwd=tmp_path)
+    assert opened.returncode == 0, opened.stderr
     assert "errors" not in token_auth(server, "Admin", "Admin#Pass2026")
+    assert count(env, 'SELECT count(*) FROM "tblUsers" WHERE "LoginName" = \'Admin\'',
+                 env["DB_NAME"]) == 1
 
 
 def test_createsuperuser_on_the_current_stack_is_djangos(host_env, tmp_path, gunicorn):

@@ -13,7 +13,7 @@ alone (a database from openIMIS's scripts, or one migrated before).
 Where the rows come from, nothing copied into the host:
 
 - the administrator: openIMIS's interactive user 1, "Admin", which core's user services
-  expect, locked until ``changepassword Admin``;
+  expect, locked until ``createsuperuser --username Admin`` gives it a password;
 - languages: core's default user language ("en", the default of its users and of its own
   test helper) and the host's LANGUAGE_CODE, named as Django names them;
 - system roles: core's role definitions, read (not imported: they are test helpers that
@@ -97,9 +97,9 @@ def _roles(using: str) -> list[str]:
 def _administrator(using: str) -> list[str]:
     """openIMIS's first interactive user, "Admin", locked (no password), with the administrator
     role: core's user services bind their audit user to the interactive user 1
-    (``create_or_update_interactive_user``). ``openimis-host changepassword Admin`` opens it."""
+    (``create_or_update_interactive_user``). ``createsuperuser --username Admin`` opens it."""
     from core.apps import CoreConfig
-    from core.models import InteractiveUser, Language, Role, User
+    from core.models import InteractiveUser, Language, Role
     from core.services import create_or_update_user_roles
 
     if InteractiveUser.objects.using(using).exists():
@@ -110,12 +110,12 @@ def _administrator(using: str) -> list[str]:
         return []
     i_user = InteractiveUser(login_name=ADMIN_USER, last_name=ADMIN_USER, other_names=ADMIN_USER,
                              language=language, role_id=admin.id)
-    i_user.stored_password = CoreConfig.locked_user_password_hash or "locked"
+    i_user.password = CoreConfig.locked_user_password_hash or "locked"  # no hash matches it
     i_user.save(using=using)
-    if not User.objects.using(using).filter(username=ADMIN_USER).exists():
-        User(username=ADMIN_USER, i_user=i_user).save(using=using)
+    # No core User yet: core binds one to the interactive user 1 when it needs it (its user
+    # services), and so do its test helpers, which would otherwise trip over it.
     create_or_update_user_roles(i_user, [admin.id], -1)
-    return [f"user {ADMIN_USER} (locked: set its password with changepassword)"]
+    return [f"user {ADMIN_USER} (locked: `createsuperuser --username {ADMIN_USER}` opens it)"]
 
 
 def permission_rights() -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from django.contrib.auth.management.commands.createsuperuser import NotRunningIn
 from django.core import exceptions
 from django.core.management.base import CommandError
 
-from openimis_host.legacy.first_user import create_administrator
+from openimis_host.legacy.first_user import adoptable, create_administrator
 
 
 class Command(DjangoCommand):
@@ -39,7 +39,7 @@ class Command(DjangoCommand):
                 if not password:
                     raise CommandError("DJANGO_SUPERUSER_PASSWORD is not set: openIMIS users log "
                                        "in with a password; set it with --noinput")
-                error = self._validate_username(username, "username", database)
+                error = self._check_username(username, database)
                 if error:
                     raise CommandError(error)
             create_administrator(username, password, using=database)
@@ -54,12 +54,17 @@ class Command(DjangoCommand):
         if options["verbosity"] >= 1:
             self.stdout.write("Superuser created successfully.")
 
+    def _check_username(self, username, database):
+        """Django's check of the name, except for a locked user this command opens."""
+        return None if adoptable(username, database) else \
+            self._validate_username(username, "username", database)
+
     def _ask(self, username, database):
         """The username and the password, asked on the terminal as Django's command asks."""
         while True:
             if not username:
                 username = self.get_input_data(self.username_field, "Username: ")
-            error = self._validate_username(username, "username", database) if username else \
+            error = self._check_username(username, database) if username else \
                 "Username cannot be blank."
             if not error:
                 break
