@@ -45,7 +45,7 @@ PROBE_FILES = {
         @hookimpl
         def openimis_public_graphql_fields():
             # The probe answers anonymous callers too: the tests ask it who is calling.
-            return ["probeNode", "probeWhoami", "probePid", "probeBoom", "probeInvalid"]
+            return ["probeNode", "probeWhoami", "probePid", "probeBoom", "probeInvalid", "probeRefused"]
         """,
     "openimis_probe/views.py": f"""\
         from django.http import JsonResponse

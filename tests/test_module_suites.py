@@ -245,7 +245,7 @@ def test_a_scaffolded_module_runs_its_tests_through_openimis_host_test(host_env,
     env = with_dists(host_env, tmp_path / "site")
     result = run("test", "ward", env=env, cwd=project, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed" in result.stdout
+    assert "7 passed" in result.stdout
     # Elsewhere, the one-line error names where it looked and what to do.
     elsewhere = run("test", "ward", env=env, cwd=tmp_path)
     assert elsewhere.returncode != 0
