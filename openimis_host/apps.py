@@ -14,7 +14,10 @@ class HostConfig(AppConfig):
             checks,  # noqa: F401  registers the system checks
             querylog,
         )
-        from .security import revocation  # noqa: F401  binds revocation to Django's logout signal
+
+        # Bind their signal receivers before any login: revocation to Django's logout, and
+        # sessions to its login (a session records its token version when it is opened).
+        from .security import revocation, sessions  # noqa: F401
 
         querylog.install()
         from .assembly import assemble

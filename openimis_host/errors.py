@@ -52,6 +52,16 @@ PROBLEM_IDS = {
 WARNING_IDS = {
     "openimis.W005": "a function named openimis_* is neither a hook nor marked @hookimpl",
 }
+#: The deployment's problems, not a module's: a boot error (E) or a system check (W).
+#: Listed here with the others, so that no id is ever given two meanings.
+DEPLOYMENT_IDS = {
+    "openimis.W002": "MODE is DEV (check --deploy)",
+    "openimis.W003": "the rate limit counts in a cache the workers do not share (check --deploy)",
+    "openimis.W004": "openIMIS core's mutations run in the request: no broker (check --deploy)",
+    "openimis.W007": "an openimis.json where openimis-be_py read it, which the host ignores",
+    "openimis.W008": "a module's pins downgraded a package of openIMIS's stack",
+    "openimis.E023": "CACHE_URL and CELERY_BROKER_URL name one Redis database",
+}
 
 
 @dataclass

@@ -16,8 +16,9 @@ written (fragments followed; ``@skip``/``@include`` not evaluated, so a field th
 is skipped still needs a login), and it comes before the validation errors: an
 anonymous client cannot map the private part of the schema through them.
 
-A logged-in request costs one attribute check; an anonymous one a walk over the
-root selection sets, which are small (GRAPHQL_MAX_ROOT_FIELDS).
+A field is public on its root type only (``Query.passwordPolicy`` says nothing of a
+``Mutation.passwordPolicy``). A logged-in request costs one attribute check; an
+anonymous one a walk over the root selection sets, which are small (GRAPHQL_MAX_ROOT_FIELDS).
 """
 
 from __future__ import annotations
@@ -41,28 +42,42 @@ def refusal(request, document) -> GraphQLError | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return None
-    if root_fields(document) <= get_host().public_fields | ALWAYS_PUBLIC:
+    public = get_host().public_fields
+    if all(name in ALWAYS_PUBLIC or (root, name) in public for root, name in root_fields(document)):
         return None
     return GraphQLError(MESSAGE, extensions={"code": "authentication_required"})
 
 
-def root_fields(document) -> set[str]:
-    """The names (not aliases) of the root fields every operation of ``document`` selects."""
+def root_fields(document) -> set[tuple[str, str]]:
+    """``(root type, field name)`` of the root fields every operation of ``document`` selects.
+
+    The root type counts: a field is public on the root it was declared on, so a module's
+    Mutation ``claimAdmins`` opens nothing of another module's Query ``claimAdmins``. Names,
+    not aliases; a fragment's fields are on the root of the operation that spreads it.
+    """
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}
-    found: set[str] = set()
-    seen: set[str] = set()  # fragments already walked: cycles and repeats cost nothing
-    stack = [d.selection_set for d in document.definitions
+    found: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # fragments walked per root: cycles and repeats cost nothing
+    stack = [(_root(d), d.selection_set) for d in document.definitions
              if not isinstance(d, FragmentDefinitionNode) and getattr(d, "selection_set", None)]
     while stack:
-        for selection in stack.pop().selections:
+        root, selection_set = stack.pop()
+        for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                found.add(selection.name.value)
+                found.add((root, selection.name.value))
             elif isinstance(selection, InlineFragmentNode):
-                stack.append(selection.selection_set)
-            elif selection.name.value not in seen:  # a fragment spread
-                seen.add(selection.name.value)
+                stack.append((root, selection.selection_set))
+            elif (root, selection.name.value) not in seen:  # a fragment spread
+                seen.add((root, selection.name.value))
                 fragment = fragments.get(selection.name.value)
                 if fragment is not None:
-                    stack.append(fragment.selection_set)
+                    stack.append((root, fragment.selection_set))
     return found
+
+
+def _root(operation) -> str:
+    """``"Query"``, ``"Mutation"`` or ``"Subscription"`` for an operation definition."""
+    kind = getattr(operation, "operation", None)
+    kind = getattr(kind, "value", kind)  # graphql-core 3: an enum; 2: the string itself
+    return str(kind or "query").capitalize()

@@ -93,7 +93,8 @@ class Host:
         self._pending: list[Problem] = []
         # What assembly builds from the modules (assembly/*.py apply()).
         self.schema = None  # the merged graphene Schema
-        self.public_fields: frozenset[str] = frozenset()  # root fields anonymous requests reach
+        # (root type, field) pairs anonymous requests reach (assembly/public.py)
+        self.public_fields: frozenset[tuple[str, str]] = frozenset()
         self.handlers: dict[str, Callable] = {}  # module name -> DRF exception handler
         self.tasks: dict = {}  # task id -> assembly.tasks.Task
         self.routes = None  # the URL resolver of every module mount

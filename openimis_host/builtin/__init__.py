@@ -42,8 +42,9 @@ def openimis_graphql_mutation():
 
 @hookimpl
 def openimis_public_graphql_fields():
-    # The version (clients compare it; it names no one) and the login. revokeToken too: it
-    # refuses an anonymous caller itself, with a message about the token it expected.
+    """The version (clients compare it; it names no one) and the host's login, when it is
+    the login in use. revokeToken too: it refuses an anonymous caller itself, with a
+    message about the token it expected."""
     from django.conf import settings
 
     login = ["tokenAuth", "revokeToken"] if settings.HOST_TOKEN_AUTH else []

@@ -72,7 +72,7 @@ def _verified(token: str, context=None):
 def user_for_token(token: str):
     """The active user a core token names; :class:`InvalidToken` if it is not valid.
 
-    The user loaded for the ``cred`` check is the one returned (no second query)."""
+    The user loaded for the ``cred`` check is the one returned."""
     import jwt
 
     try:

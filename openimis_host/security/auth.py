@@ -10,8 +10,9 @@ the credential, and a bad one is answered with 401.
   plain Django views see ``request.user``). A bad Bearer token is answered with
   401: the client sent it on purpose. A bad JWT *cookie* is ignored (the request
   is anonymous), so a browser holding an expired cookie can still log in again.
-  A request authenticated by the Bearer header skips Django's CSRF check: a
-  browser never adds that header by itself, so another site cannot forge it.
+  A request authenticated by the Authorization header (``Bearer`` or ``JWT``) skips
+  Django's CSRF check: a browser never adds that header by itself, so another site
+  cannot forge it.
 - :class:`JWTAuthentication` is the same for DRF views, which authenticate on
   their own. Like DRF's SessionAuthentication it applies the CSRF check to a
   request authenticated by the cookie, and not to one with the Bearer header.
@@ -24,6 +25,9 @@ on the cookie is a second defence.
 
 from __future__ import annotations
 
+from functools import partial
+
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
@@ -120,6 +124,17 @@ def unauthorized(request, exc: InvalidToken):
         "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{exc.message}"'})
 
 
+def _resolved_user(request):
+    user = request.user
+    user.is_authenticated  # noqa: B018  evaluates a lazy user here, in a thread that may query
+    return user
+
+
+async def _auser(request):
+    """``request.auser()``: the user this middleware decided, for async views."""
+    return await sync_to_async(_resolved_user)(request)
+
+
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     """Django's session authentication, then the JWT: a valid token sets ``request.user``.
 
@@ -130,6 +145,9 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     def process_request(self, request):
         super().process_request(request)
         request.user = sessions.checked_user(request)  # a revocation ends sessions too
+        # Django's async accessor would load the session's user again, unchecked: it must
+        # answer whatever this middleware decides request.user is.
+        request.auser = partial(_auser, request)
         meta = request.META
         if ("HTTP_AUTHORIZATION" not in meta
                 and settings.JWT_COOKIE_NAME not in meta.get("HTTP_COOKIE", "")):

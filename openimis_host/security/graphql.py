@@ -76,5 +76,6 @@ class RevokeAllTokens(RevokeToken):
 
     @staticmethod
     def mutate(root, info):
+        """Revoke every token and session of the logged-in user (refused to anonymous callers)."""
         RevokeToken.mutate(root, info)
         return RevokeAllTokens(revoked=True)

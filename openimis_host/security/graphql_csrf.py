@@ -13,8 +13,8 @@ grant to other origins. So, like Apollo Server's CSRF prevention:
   the ``csrftoken`` cookie and the same token in ``X-CSRFToken`` (or the
   ``csrfmiddlewaretoken`` field), and, over HTTPS, an Origin/Referer in
   ``CSRF_TRUSTED_ORIGINS`` or the host's own. A 403 ``csrf_failed`` otherwise.
-- A request with ``Authorization: Bearer`` passes: a browser never adds that header
-  by itself (security/auth.py marks it exempt).
+- A request authenticated by its ``Authorization`` header (``Bearer`` or ``JWT``) passes: a
+  browser never adds that header by itself (security/auth.py marks it exempt).
 
 The endpoint is wrapped in ``csrf_exempt`` (urls.py) so that Django's middleware
 leaves the decision to this rule.
@@ -34,5 +34,5 @@ def refusal(request, content_type: str):
         return None
     check = CsrfViewMiddleware(lambda _request: None)
     check.process_request(request)  # the CSRF cookie into request.META
-    # callback None: not csrf_exempt; request._dont_enforce_csrf_checks (Bearer) is honoured.
+    # callback None: not csrf_exempt; request._dont_enforce_csrf_checks (header login) is honoured.
     return check.process_view(request, None, (), {})

@@ -62,7 +62,11 @@ tokens_revoked = Signal()
 
 
 def revoke(user) -> None:
-    """Invalidate every token issued to ``user`` so far, and every Django session of it."""
+    """Invalidate every token issued to ``user`` so far, and every Django session of it.
+
+    Called by the host's ``revokeToken`` and ``revokeAllTokens``, ``openimis-host
+    revoke_tokens``, Django's logout, and, with openIMIS's core, core's ``revokeToken`` and
+    the frontend's ``deleteTokenCookie`` (legacy/revoke.py)."""
     row, _ = TokenVersion.objects.get_or_create(user_pk=str(user.pk))
     TokenVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
     tokens_revoked.send(sender=revoke, user=user)

@@ -11,7 +11,7 @@ import pytest
 
 from openimis_host import assembly
 from openimis_host.env import Environment
-from openimis_host.errors import PROBLEM_IDS, BootError
+from openimis_host.errors import DEPLOYMENT_IDS, PROBLEM_IDS, WARNING_IDS, BootError
 from openimis_host.host import FAILED, LOADED
 
 GOOD = """
@@ -167,7 +167,20 @@ def test_under_skip_the_broken_module_is_left_out_and_the_good_one_is_loaded(fak
 
 def test_every_problem_id_is_described():
     assert all(PROBLEM_IDS.values())
-    assert sorted(PROBLEM_IDS) == [f"openimis.E{i:03d}" for i in range(1, len(PROBLEM_IDS) + 1)]
+    errors = sorted(PROBLEM_IDS) + sorted(i for i in DEPLOYMENT_IDS if ".E" in i)
+    assert errors == [f"openimis.E{i:03d}" for i in range(1, len(errors) + 1)]
+
+
+def test_every_id_the_host_uses_is_registered_once():
+    import re
+    from pathlib import Path
+
+    registries = [PROBLEM_IDS, WARNING_IDS, DEPLOYMENT_IDS]
+    assert sum(map(len, registries)) == len(set().union(*registries))  # no id in two lists
+    source = Path(__file__).parents[2] / "openimis_host"
+    used = {i for path in source.rglob("*.py")
+            for i in re.findall(r"openimis\.[EW]\d{3}", path.read_text(encoding="utf-8"))}
+    assert used - set().union(*registries) == set()
 
 
 def test_every_problem_id_has_a_row_in_the_docs():

@@ -28,6 +28,8 @@ from openimis_host.host import get_host
 
 
 class Command(DjangoTest):
+    """``openimis-host test <module> ...``: Django's test command, for modules of both kinds."""
+
     help = ("Run the test suites of modules: openIMIS modules' own (in their wheels) under "
             "Django's runner, host modules' tests/ folder with pytest.")
 
