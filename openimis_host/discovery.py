@@ -22,8 +22,8 @@ import plugins_spec
 from . import __version__, builtin, ordering
 from . import discovery_hints as hints
 from .errors import ConfigError
-from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
 from .faults.slow import warn_if_slow
+from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
 
 log = logging.getLogger("openimis_host")
 

@@ -39,8 +39,8 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 
 from . import graphql_errors, graphql_limits, graphql_login, graphql_size
-from .faults import outage
 from .document_cache import DocumentCache
+from .faults import outage
 from .graphql_stack import (
     GraphQLError,
     execute,
@@ -51,7 +51,6 @@ from .graphql_stack import (
 )
 from .json_errors import error_response, too_large
 from .security import graphql_csrf, jwt_cookie
-
 
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",

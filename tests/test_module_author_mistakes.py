@@ -162,7 +162,7 @@ def test_a_field_taken_with_another_modules_name_blames_the_module_that_took_it(
         listed = {m["name"]: m for m in cli("modules", "--json", env=env).json()["modules"]}
         assert (listed[newer]["status"], listed[older]["status"]) == ("failed", "loaded")
         [problem] = listed[newer]["problems"]
-        assert f"'sharedTotal' " in problem["what"]
+        assert "'sharedTotal' " in problem["what"]
         assert f"module '{older}' (plain-{older} 0.1.0)" in problem["what"], problem
         assert problem["fix"] == (f"rename the field in plain-{newer}, e.g. to "
                                   f"'{newer}SharedTotal'"), problem
