@@ -216,8 +216,9 @@ def test_core_is_listed_as_core_so_its_rights_are_collected_and_its_scheduler_st
     result = cli("shell", "-c", "import json\n" + CORE_ENTRY, env=env, timeout=300)
     assert result.returncode == 0, result.output
     found = json.loads(next(x for x in result.stdout.splitlines() if x.startswith("CORE "))[5:])
-    # openIMIS code imports "<entry>.apps": core's entry is "core", after the bridge's app.
-    assert found["entries"] == ["openimis_host.legacy", "core"], found
+    # openIMIS code imports "<entry>.apps": core's entry is "core", after the bridge's app
+    # (and its createsuperuser, which comes before django.contrib.auth's).
+    assert found["entries"] == ["openimis_host.legacy.accounts", "openimis_host.legacy", "core"], found
     assert found["apps_with_rights"] == ["core", "location", "medical", "medical_pricelist"], found
     # SCHEDULER_AUTOSTART means the host's scheduler: core's own never starts next to it.
     assert found["scheduler_running"] is False, found
