@@ -55,7 +55,7 @@ class Side:
         if self.name == "host":
             # The shipped config: preload_app, gthread with 32 threads and a header deadline,
             # timeout 30 (workers from WEB_CONCURRENCY).
-            return [str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf"]
+            return [str(BIN / "gunicorn"), "-c", "python:openimis_host.server.gunicorn_conf"]
         # The comparable plain command: the same preload, workers, threads and timeout, on
         # gunicorn's own gthread worker.
         return [str(BIN / "gunicorn"), "handwired.wsgi:application", "--preload",

@@ -1,4 +1,4 @@
-"""What the GraphQL cost limits (graphql_limits.cost_errors) add to a small query.
+"""What the GraphQL cost limits (graphql.limits.cost_errors) add to a small query.
 
     .venv-test/bin/python bench/graphql_cost.py
 
@@ -31,7 +31,7 @@ def main() -> None:
     post = setup_host(GRAPHQL_DOCUMENT_CACHE_SIZE="0")
     from graphql import parse
 
-    from openimis_host.graphql_limits import cost_errors
+    from openimis_host.graphql.limits import cost_errors
 
     status, body = post(SMALL)
     assert status == 200 and b'"version"' in body, body

@@ -1,6 +1,6 @@
 """The sides of the legacy benchmark, and a gunicorn of one side on 127.0.0.1.
 
-``host``: openimis-host as shipped (``-c python:openimis_host.gunicorn_conf``:
+``host``: openimis-host as shipped (``-c python:openimis_host.server.gunicorn_conf``:
 preload, gthread, 32 threads), MODE=PROD, the openIMIS modules found as
 installed distributions. ``handwired``: the plain Django project of
 legacy_project.py on gunicorn's own gthread worker with the same preload,
@@ -115,7 +115,7 @@ class LegacySide:
         if self.kind == "external":
             return list(self.spec["command"])
         if self.kind == "host":
-            return [str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf"]
+            return [str(BIN / "gunicorn"), "-c", "python:openimis_host.server.gunicorn_conf"]
         return [str(BIN / "gunicorn"), "handwired_legacy.wsgi:application", "--preload",
                 "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
                 "--timeout", "30"]

@@ -1,4 +1,4 @@
-"""What login by default (graphql_login.py) costs an authenticated ``locations`` query.
+"""What login by default (graphql/login.py) costs an authenticated ``locations`` query.
 
     bench/build/legacy-venv/bin/python bench/login_check.py [--rounds 8]
 
@@ -7,7 +7,7 @@
 PostgreSQL database with the benchmark's rows, in one process of the host (MODE=PROD,
 core, location, medical, medical_pricelist), logged in as openIMIS's front-end is:
 
-- **the check alone**: ``graphql_login.refusal(request, document)`` timed over many
+- **the check alone**: ``graphql.login.refusal(request, document)`` timed over many
   calls, for the logged-in request of the ``locations`` query (what every logged-in
   request pays) and for an anonymous ``tokenAuth`` (the walk over its root fields);
 - **the request**: CPU time of one ``locations`` request through Django's test client
@@ -46,8 +46,8 @@ def child(rounds: int) -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client, RequestFactory
 
-    from openimis_host import graphql_login
-    from openimis_host.graphql_stack import parse
+    from openimis_host.graphql import login as graphql_login
+    from openimis_host.graphql.stack import parse
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="bench")
 
@@ -133,7 +133,7 @@ def describe(r: dict) -> list[str]:
     """The lines of the report for ``measure``'s figures."""
     share = r["check_percent_of_request"]
     verdict = "met" if share <= r["target_percent"] else "NOT met"
-    return ["login by default (graphql_login.refusal), MODE=PROD, core, location, medical, "
+    return ["login by default (graphql.login.refusal), MODE=PROD, core, location, medical, "
             "medical_pricelist:",
             f"  the check on a logged-in locations request: {r['check_us']['logged_in_locations']:.2f} us"
             f" = {share:.3f}% of the request's {r['request_ms_check_on']:.2f} ms of CPU "

@@ -69,7 +69,7 @@ def synchronous_mutations_in_prod(app_configs, **kwargs):
 @register(Tags.compatibility)
 def openimis_json_present(app_configs, **kwargs):
     """openimis.W007: an openimis.json where openimis-be_py would read it; the host ignores it."""
-    from .openimis_json import differences, locate
+    from .management.openimis_json import differences, locate
 
     found = locate(settings.OPENIMIS_CONF_JSON, settings.OPENIMIS_CONF)
     if found is None:

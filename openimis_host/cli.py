@@ -23,7 +23,7 @@ def main(argv=None) -> int:
         # itself exits non-zero when the configured policy would have refused.
         os.environ["_OPENIMIS_INSPECT"] = "1"
     if len(argv) > 1 and argv[1] == "start":
-        from .start import main as start
+        from .server.start import main as start
 
         try:
             start(argv[2:])  # replaces this process with gunicorn

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from .graphql_view import HostGraphQLView
-from .health import health, live, ready
+from .faults.health import health, live, ready
+from .graphql.view import HostGraphQLView
 from .host import get_host
 from .security.lockout import AdminLoginForm
 from .security.ratelimit import limited
@@ -31,7 +31,7 @@ urlpatterns = [
 ]
 
 # Django's own error responses as JSON (used when DEBUG is off; DEV shows its debug pages).
-handler400 = "openimis_host.json_errors.bad_request"
-handler403 = "openimis_host.json_errors.permission_denied"
-handler404 = "openimis_host.json_errors.not_found"
+handler400 = "openimis_host.web.json_errors.bad_request"
+handler403 = "openimis_host.web.json_errors.permission_denied"
+handler404 = "openimis_host.web.json_errors.not_found"
 handler500 = "openimis_host.faults.outage.server_error"

@@ -106,7 +106,7 @@ def main() -> int:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with open(work / "gunicorn.log", "wb") as log:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf",
+        server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:openimis_host.server.gunicorn_conf",
                                    "--bind", f"127.0.0.1:{port}"], env=env, cwd=work, stdout=log,
                                   stderr=subprocess.STDOUT)
     try:

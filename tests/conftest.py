@@ -159,7 +159,7 @@ class Gunicorn:
         env = {**env, "WEB_CONCURRENCY": str(workers), "GUNICORN_ACCESS_LOG": ""}
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "python:openimis_host.gunicorn_conf",
+                [str(BIN / "gunicorn"), "-c", "python:openimis_host.server.gunicorn_conf",
                  "--bind", f"127.0.0.1:{self.port}", *args],
                 env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -22,7 +22,7 @@ from production_support import (
     with_probe,
 )
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 LIMIT_BYTES = 4000
 MAX_DEPTH = 5

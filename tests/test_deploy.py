@@ -17,7 +17,7 @@ import yaml
 from conftest import REPO, clean_environ, free_port, http
 from test_start import Started
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     LEGACY, reason="the fresh venvs do not depend on the stack the suite runs in: once is enough "

@@ -146,14 +146,14 @@ def test_migrate_creates_the_module_tables(host_env, cli):
 
 
 def test_gunicorn_without_the_config_serves_too(host_env, tmp_path):
-    # Operators may run plain `gunicorn openimis_host.wsgi:application`.
+    # Operators may run plain `gunicorn openimis_host.server.wsgi:application`.
     import subprocess
     import time
 
     from conftest import BIN, free_port, http
     port = free_port()
     proc = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-                             "openimis_host.wsgi:application"], env=host_env, cwd=tmp_path,
+                             "openimis_host.server.wsgi:application"], env=host_env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

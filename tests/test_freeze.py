@@ -14,7 +14,7 @@ import pytest
 from conftest import build_dist, with_dists
 from packaging.requirements import Requirement
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 OPENIMIS_JSON = {"modules": [
     {"name": "core", "pip": "openimis-be-core==1.11.0"},

@@ -15,7 +15,7 @@ from production_support import prod
 
 import openimis_host
 from openimis_host import __version__
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 QUERY = "{ openimisHostVersion }"
 

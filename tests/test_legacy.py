@@ -23,7 +23,7 @@ from conftest import REPO, build_dist, with_dists
 from packaging.utils import canonicalize_name
 from production_support import prod
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 MODULES_DIR = os.environ.get("OPENIMIS_LEGACY_MODULES")
 

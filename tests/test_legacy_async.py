@@ -22,7 +22,7 @@ from scheduler_support import Procs, wait_for
 from tcp_proxy import TcpProxy
 from test_legacy import MODULES_DIR, Client, create_admin, logged_in
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "

@@ -24,7 +24,7 @@ from test_legacy_async import (  # noqa: F401
 )
 from test_legacy_durability import log_status
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(not LEGACY, reason="openIMIS modules need graphene 2 (legacy venv)")
 

@@ -19,7 +19,7 @@ from conftest import REPO
 from packaging.utils import canonicalize_name
 from test_legacy import logged_in
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 MODULES_DIR = os.environ.get("OPENIMIS_LEGACY_MODULES")
 

@@ -30,7 +30,7 @@ from test_legacy_async import (  # noqa: F401
     worker_args,
 )
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(not LEGACY, reason="openIMIS modules need graphene 2 (legacy venv)")
 

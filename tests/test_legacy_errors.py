@@ -22,7 +22,7 @@ from production_support import prod
 from test_legacy import Client
 from test_legacy_distribution import distribution_env  # noqa: F401  (a fixture)
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "

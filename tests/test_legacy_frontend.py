@@ -18,7 +18,7 @@ from frontend_support import CSRF, CURRENT_USER, LOGOUT, REFRESH, Browser
 from production_support import prod
 from test_legacy_distribution import ORDER, distribution_env  # noqa: F401 (a fixture)
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "

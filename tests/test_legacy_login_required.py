@@ -18,7 +18,7 @@ from production_support import prod
 from test_legacy import Client, logged_in
 from test_legacy_distribution import FIXTURES, MODULES_DIR, without_example_modules
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "

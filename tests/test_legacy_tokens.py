@@ -25,7 +25,7 @@ import pytest
 from frontend_support import Browser
 from test_legacy import MODULES_DIR, Client, create_admin
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(
     not LEGACY, reason="openIMIS modules need graphene 2: scripts/test runs this file in the "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 pytestmark = pytest.mark.skipif(not LEGACY, reason="openIMIS's stack: .venv-test-legacy")
 

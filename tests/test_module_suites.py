@@ -24,7 +24,7 @@ import uuid
 import pytest
 from conftest import BIN, REPO, _psql, clean_environ, pg_available, with_dists
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 MODULES_DIR = os.environ.get("OPENIMIS_LEGACY_MODULES")
 legacy_only = pytest.mark.skipif(

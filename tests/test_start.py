@@ -93,7 +93,7 @@ def test_three_replicas_started_together_on_one_empty_database_all_migrate_and_s
     assert rows == []
     # Each replica is a gunicorn master that serves with the shipped config (one worker each).
     for replica in replicas:
-        assert "Using worker: openimis_host.gunicorn_worker.HeaderDeadlineWorker" in replica.output
+        assert "Using worker: openimis_host.server.worker.HeaderDeadlineWorker" in replica.output
 
 
 def test_start_gives_up_after_db_wait_seconds_in_one_line_naming_host_and_port(start, host_env):

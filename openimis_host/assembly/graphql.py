@@ -13,9 +13,9 @@ import copy
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
-from .. import discovery_hints as hints
+from ..discovery import hints
 from ..errors import HostError
-from ..graphql_stack import schema_errors
+from ..graphql.stack import schema_errors
 from ..host import get_host
 
 ROOTS = {"openimis_graphql_query": "Query", "openimis_graphql_mutation": "Mutation"}

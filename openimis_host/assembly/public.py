@@ -1,7 +1,7 @@
 """``openimis_public_graphql_fields`` -> the root fields anonymous requests may reach.
 
 In PROD (``GRAPHQL_LOGIN_REQUIRED``) the GraphQL view refuses a request without a
-logged-in user that selects any root field outside this set (``graphql_login.py``).
+logged-in user that selects any root field outside this set (``graphql/login.py``).
 A module may list only root fields it contributes itself: otherwise any installed
 module could open another module's data (openIMIS's ``claimAdmins``, say) to strangers.
 Each name is public on the root type the module declares it on, never on the other: a

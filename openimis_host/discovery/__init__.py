@@ -19,11 +19,11 @@ from pluggy import PluginValidationError
 
 import plugins_spec
 
-from . import __version__, builtin, ordering
-from . import discovery_hints as hints
-from .errors import ConfigError
-from .faults.slow import warn_if_slow
-from .host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
+from .. import __version__, builtin
+from ..errors import ConfigError
+from ..faults.slow import warn_if_slow
+from ..host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
+from . import hints, ordering
 
 log = logging.getLogger("openimis_host")
 

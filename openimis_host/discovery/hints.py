@@ -9,7 +9,7 @@ import inspect
 import os
 import traceback
 
-from .host import HOOK_NAMES
+from ..host import HOOK_NAMES
 
 #: What a name that looks like a hook starts with.
 HOOK_PREFIX = "openimis_"

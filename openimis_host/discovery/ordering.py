@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 
-from .host import FAILED, LOADED, Host, Module, canonical_name
+from ..host import FAILED, LOADED, Host, Module, canonical_name
 
 
 def ordered(host: Host) -> list[Module]:

@@ -4,7 +4,7 @@
   cache timeouts (checked while the settings load).
 - ``db_deadline.py``: a client-side deadline on every PostgreSQL round trip, which a frozen
   server cannot escape; ``watchdog.py`` shuts down a socket past its deadline (also used by
-  the gunicorn worker's header deadline, ``openimis_host/gunicorn_worker.py``).
+  the gunicorn worker's header deadline, ``openimis_host/server/worker.py``).
 - ``db_one_wait.py``: within a request, a database that did not answer (a missed deadline,
   a failed connect) is not connected to again, so a request waits on it once.
 - ``outage.py``: an unreachable database is a 503 with ``Retry-After`` and one log line.

@@ -24,8 +24,8 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
-from . import __version__
-from .host import FAILED, get_host
+from .. import __version__
+from ..host import FAILED, get_host
 
 #: The request header that carries HEALTH_TOKEN.
 TOKEN_HEADER = "HTTP_X_HEALTH_TOKEN"
@@ -166,8 +166,8 @@ def _error_text(exc: BaseException) -> str:
 
 def _tasks() -> list[dict]:
     """Each scheduled task with its last ended run (none before ``migrate``)."""
-    from .assembly.tasks import all_tasks
-    from .scheduler.history import last_runs
+    from ..assembly.tasks import all_tasks
+    from ..scheduler.history import last_runs
 
     tasks = all_tasks()
     try:

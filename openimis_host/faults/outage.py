@@ -19,7 +19,7 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from ..json_errors import error_response
+from ..web.json_errors import error_response
 
 log = logging.getLogger("openimis_host.db")
 

@@ -29,8 +29,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework import exceptions as drf
 
-from .graphql_limits import hide_suggestions
-from .graphql_stack import GraphQLError, with_message
+from .limits import hide_suggestions
+from .stack import GraphQLError, with_message
 
 log = logging.getLogger("openimis_host.graphql")
 

@@ -2,7 +2,7 @@
 
 Before any of these, the request's size: DATA_UPLOAD_MAX_MEMORY_SIZE bounds the body,
 GRAPHQL_MAX_QUERY_BYTES and GRAPHQL_MAX_VARIABLES_BYTES the query and the variables
-(graphql_size.py), so the token limit below never has to lex megabytes first.
+(size.py), so the token limit below never has to lex megabytes first.
 
 - GRAPHQL_MAX_TOKENS bounds the parser itself (graphql-core's ``max_tokens``);
   :func:`coded_syntax_error` gives its refusal a code.
@@ -25,7 +25,7 @@ import re
 
 from django.conf import settings
 
-from .graphql_stack import (
+from .stack import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,

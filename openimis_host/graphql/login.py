@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .graphql_stack import FieldNode, FragmentDefinitionNode, GraphQLError, InlineFragmentNode
-from .host import get_host
+from ..host import get_host
+from .stack import FieldNode, FragmentDefinitionNode, GraphQLError, InlineFragmentNode
 
 #: Meta-fields, not data: introspection has its own switch (GRAPHQL_INTROSPECTION).
 ALWAYS_PUBLIC = frozenset({"__typename", "__schema", "__type"})

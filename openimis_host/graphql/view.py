@@ -5,16 +5,16 @@ POST with a content type other than JSON, GraphQL or a form (415); a form POST
 without Django's CSRF token (403, security/graphql_csrf.py); a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE (413); a query or variables over their byte limits,
 GRAPHQL_MAX_QUERY_BYTES and GRAPHQL_MAX_VARIABLES_BYTES, before anything is
-parsed (413, graphql_size.py); malformed JSON, a query that is not a
+parsed (413, size.py); malformed JSON, a query that is not a
 string, variables that are not an object, an unparsable or invalid query, a
 query nested deeper than GRAPHQL_MAX_DEPTH, introspection when
 GRAPHQL_INTROSPECTION is off, a private field without a logged-in user when
-GRAPHQL_LOGIN_REQUIRED is on (400, graphql_login.py).
+GRAPHQL_LOGIN_REQUIRED is on (400, login.py).
 
 An exception raised inside a resolver is logged with its traceback (and so
 reaches Sentry) and, in PROD, answered "internal server error", unless it is
 meant for the client; a refusal (permission denied, wrong credentials) is one
-INFO line (graphql_errors.py).
+INFO line (errors.py).
 
 graphene-django parses and validates every request. Clients send the same few
 query strings over and over, so the host keeps the parsed document of each
@@ -38,10 +38,13 @@ from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 
-from . import graphql_errors, graphql_limits, graphql_login, graphql_size
+from ..faults import outage
+from ..security import graphql_csrf, jwt_cookie
+from ..web.json_errors import error_response, too_large
+from . import limits, login, size
 from .document_cache import DocumentCache
-from .faults import outage
-from .graphql_stack import (
+from .errors import reported
+from .stack import (
     GraphQLError,
     execute,
     invalid_result,
@@ -49,8 +52,6 @@ from .graphql_stack import (
     parse,
     validate,
 )
-from .json_errors import error_response, too_large
-from .security import graphql_csrf, jwt_cookie
 
 #: Content types a POST may carry (graphene-django reads exactly these).
 POST_CONTENT_TYPES = ("application/json", "application/graphql",
@@ -94,7 +95,7 @@ class HostGraphQLView(GraphQLView):
     def for_schema(cls, schema, **kwargs):
         """The Django view for ``schema``, with its own document cache."""
         # Applied by documents() below, not by graphene-django (2 does not take them).
-        rules = kwargs.pop("validation_rules", None) or graphql_limits.validation_rules()
+        rules = kwargs.pop("validation_rules", None) or limits.validation_rules()
 
         def parse_and_validate(query: str):
             try:
@@ -103,17 +104,17 @@ class HostGraphQLView(GraphQLView):
                 # of megabytes to parse.
                 document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS or None)
             except GraphQLError as error:
-                return None, [graphql_limits.coded_syntax_error(error)]
+                return None, [limits.coded_syntax_error(error)]
             except RecursionError:
                 return None, [GraphQLError("the query is nested too deeply to parse")]
             # Before the standard rules, some of which are quadratic in the fields.
-            errors = graphql_limits.cost_errors(document)
+            errors = limits.cost_errors(document)
             if errors:
                 return document, errors
             errors = validate(schema, document, rules,
                               getattr(graphene_settings, "MAX_VALIDATION_ERRORS", None))
             if errors and not settings.GRAPHQL_INTROSPECTION:
-                errors = graphql_limits.hide_suggestions(errors)
+                errors = limits.hide_suggestions(errors)
             return document, errors
 
         cache = DocumentCache(parse_and_validate, settings.GRAPHQL_DOCUMENT_CACHE_SIZE,
@@ -135,7 +136,7 @@ class HostGraphQLView(GraphQLView):
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return too_large(request)  # without reading the body
-            refused = graphql_size.body_refusal(request, content_type, length)
+            refused = size.body_refusal(request, content_type, length)
             if refused is not None:
                 return error_response(request, 413, refused.code, str(refused))
         jwt_cookie.prepare(request)
@@ -147,7 +148,7 @@ class HostGraphQLView(GraphQLView):
             response = super().dispatch(request, *args, **kwargs)
         except RequestDataTooBig:  # a form body: Django checks while parsing it
             return too_large(request)
-        except graphql_size.TooLarge as exc:  # raised by get_graphql_params() below
+        except size.TooLarge as exc:  # raised by get_graphql_params() below
             return error_response(request, 413, exc.code, str(exc))
         except outage.GraphQLOutage as exc:  # raised below: 503, one log line
             return outage.handle(request, exc.failure)
@@ -180,7 +181,7 @@ class HostGraphQLView(GraphQLView):
 
     @staticmethod
     def get_graphql_params(request, data):
-        refused = graphql_size.params_refusal(request, data)  # before variables are decoded
+        refused = size.params_refusal(request, data)  # before variables are decoded
         if refused is not None:
             raise refused
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
@@ -200,7 +201,7 @@ class HostGraphQLView(GraphQLView):
             raise _bad_request("Must provide query string.")
         document, errors = self.documents(query)
         # Login first, validation errors after: they would show an anonymous client the schema.
-        refused = graphql_login.refusal(request, document) if document is not None else None
+        refused = login.refusal(request, document) if document is not None else None
         if refused is not None:
             return invalid_result([refused])
         if errors:
@@ -238,5 +239,5 @@ class HostGraphQLView(GraphQLView):
             result = execute(schema, document, **options)
         outage.check_graphql(result.errors)
         if result.errors:
-            result.errors = [graphql_errors.reported(request, error) for error in result.errors]
+            result.errors = [reported(request, error) for error in result.errors]
         return result

@@ -136,7 +136,7 @@ class OneLineWhenNotSent(logging.Filter):
 def _wrap_mutations() -> None:
     from core.schema import OpenIMISMutation
 
-    from ..graphql_stack import GraphQLError
+    from ..graphql.stack import GraphQLError
     from ..scheduler.sending import unsent
 
     mutate = OpenIMISMutation.mutate_and_get_payload.__func__

@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..discovery import HOST_DISTRIBUTION
-from ..freeze import extra_requirements
+from ..management.freeze import extra_requirements
 
 #: What breaks when a requirement of the extra is not met, for the message.
 CONSEQUENCES = {"django-filter": "breaks core's mutationLogs on Django 5.2"}

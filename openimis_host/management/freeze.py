@@ -15,8 +15,8 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from .discovery import HOST_DISTRIBUTION
-from .errors import ConfigError
+from ..discovery import HOST_DISTRIBUTION
+from ..errors import ConfigError
 
 #: Extras that only a developer of the host installs: never part of a deployment's set.
 DEVELOPER_EXTRAS = {"test"}

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from graphene.utils.str_converters import to_camel_case
 
-from .assembly.urls import RESERVED
+from ..assembly.urls import RESERVED
 
-TEMPLATES = Path(__file__).parent / "scaffold" / "templates"
+TEMPLATES = Path(__file__).parents[1] / "scaffold" / "templates"
 #: --template choices, and the layers each adds after ``base``.
 LAYERS = {"business": ("business",), "calculation": ("calculation",)}
 SUFFIX = ".tmpl"

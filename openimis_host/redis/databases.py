@@ -2,7 +2,7 @@
 
 Imported by ``settings.py`` before Django is set up: no Django imports here.
 
-The cache's ``clear()`` is scoped to its own keys (redis_cache.py), but a database is
+The cache's ``clear()`` is scoped to its own keys (cache.py), but a database is
 also what ``redis-cli FLUSHDB``, an operator's "empty the cache", or a module talking to
 Redis directly wipes as a whole. Celery's queued messages (openIMIS core's mutations) must
 not be in it, so the host refuses ``CACHE_URL`` and ``CELERY_BROKER_URL`` naming one Redis
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 #: The problem id of a cache and a broker in one Redis database (docs/problems.md).
 SHARED_DATABASE = "openimis.E023"

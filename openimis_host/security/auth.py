@@ -35,7 +35,7 @@ from django.utils.module_loading import import_string
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from ..json_errors import error_response
+from ..web.json_errors import error_response
 from . import revocation, sessions
 from .tokens import InvalidToken, verify
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from ..json_errors import error_response
+from ..web.json_errors import error_response
 
 # django-axes 6.4 (openIMIS's pin, the legacy extra) takes no request; later ones take it.
 _COOL_OFF_TAKES_REQUEST = bool(inspect.signature(_axes_cool_off).parameters)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit.core import get_usage
 
-from ..json_errors import error_response
+from ..web.json_errors import error_response
 
 log = logging.getLogger("openimis_host.ratelimit")
 

@@ -1,4 +1,4 @@
-"""ASGI entry point, for servers such as uvicorn: ``openimis_host.asgi:application``."""
+"""ASGI entry point, for servers such as uvicorn: ``openimis_host.server.asgi:application``."""
 
 import os
 

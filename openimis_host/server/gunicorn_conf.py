@@ -1,4 +1,4 @@
-"""gunicorn configuration: ``gunicorn -c python:openimis_host.gunicorn_conf``.
+"""gunicorn configuration: ``gunicorn -c python:openimis_host.server.gunicorn_conf``.
 
 The host is assembled once in the master (``preload_app``) and the workers are
 forked from it, so discovery, module imports and schema building are paid once
@@ -10,7 +10,7 @@ import os
 
 from openimis_host.env import Environment
 from openimis_host.errors import HostError, exit_with
-from openimis_host.gunicorn_worker import HeaderDeadlineWorker
+from openimis_host.server.worker import HeaderDeadlineWorker
 
 try:
     _env = Environment()
@@ -26,10 +26,10 @@ try:
 except HostError as exc:
     exit_with(exc)
 
-# gthread with a deadline on each request's headers (gunicorn_worker.py).
-worker_class = "openimis_host.gunicorn_worker.HeaderDeadlineWorker"
+# gthread with a deadline on each request's headers (worker.py).
+worker_class = "openimis_host.server.worker.HeaderDeadlineWorker"
 
-wsgi_app = "openimis_host.wsgi:application"
+wsgi_app = "openimis_host.server.wsgi:application"
 # gunicorn 25.1+ opens a control socket for `gunicornc` at one path per user
 # ($HOME/.gunicorn/gunicorn.ctl), which every master on the machine then fights
 # over; the host is managed with signals (HUP, TERM) and does not use it.
@@ -47,7 +47,7 @@ def on_starting(server):
         # Runs after the preloaded app is assembled, openimis_ready hooks included:
         # those must not need the modules' tables to exist yet.
         server.log.info("DJANGO_MIGRATE is true: applying migrations")
-        from openimis_host import migrate_lock
+        from openimis_host.server import migrate_lock
 
         try:
             # Under the migration lock: replicas starting together take turns.

@@ -24,7 +24,7 @@ def migrate(say=print, alias: str = "default") -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from .faults.db_deadline import unbounded
+    from ..faults.db_deadline import unbounded
 
     connection = connections[alias]
     if connection.vendor != "postgresql":

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from .errors import exit_with
+from ..errors import exit_with
 
 #: Errors that waiting does not cure: the server answered, and said no.
 FINAL = ("does not exist", "authentication failed", "no pg_hba.conf entry", "role ")
@@ -48,7 +48,8 @@ def main(gunicorn_args: list[str]) -> None:
                       "fix the cause, or run `openimis-host migrate` by hand to see all of it")
         # Done here, once, under the lock: gunicorn's master need not try again.
         environment["DJANGO_MIGRATE"] = "false"
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:openimis_host.gunicorn_conf", *gunicorn_args]
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:openimis_host.server.gunicorn_conf",
+               *gunicorn_args]
     say("starting gunicorn")
     sys.stdout.flush()
     sys.stderr.flush()

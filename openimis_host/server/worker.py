@@ -34,7 +34,7 @@ import time
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from .faults.watchdog import Watchdog
+from ..faults.watchdog import Watchdog
 
 #: Bytes looked at for the end of the headers (and a small body); more is read by a thread.
 PEEK_BYTES = 64 * 1024

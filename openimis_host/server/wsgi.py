@@ -1,4 +1,4 @@
-"""WSGI entry point: ``gunicorn openimis_host.wsgi:application``."""
+"""WSGI entry point: ``gunicorn openimis_host.server.wsgi:application``."""
 
 import os
 

@@ -10,12 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openimis_host import assembly, discovery, redis_databases
+from openimis_host import assembly, discovery
 from openimis_host.env import Environment
 from openimis_host.errors import ConfigError
 from openimis_host.faults import backends, db_deadline, db_one_wait
 from openimis_host.host import POLICIES, current_host
 from openimis_host.legacy import settings as legacy_settings
+from openimis_host.redis import databases as redis_databases
 from openimis_host.security import keys, ratelimit_settings
 
 env = Environment()
@@ -105,8 +106,8 @@ OPENIMIS_CONF = env.str("OPENIMIS_CONF", "")
 CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     # Django's, with clear() scoped to the cache's own keys (redis_cache.py).
-    "redis": "openimis_host.redis_cache.RedisCache",
-    "django.core.cache.backends.redis.rediscache": "openimis_host.redis_cache.RedisCache",
+    "redis": "openimis_host.redis.cache.RedisCache",
+    "django.core.cache.backends.redis.rediscache": "openimis_host.redis.cache.RedisCache",
     "pymemcache": "django.core.cache.backends.memcached.PyMemcacheCache",
     "db": "django.core.cache.backends.db.DatabaseCache",
     "file": "django.core.cache.backends.filebased.FileBasedCache",
@@ -175,7 +176,7 @@ PERMISSIONS_POLICY = env.str("PERMISSIONS_POLICY", "geolocation=(), microphone=(
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = not DEBUG
-CSRF_FAILURE_VIEW = "openimis_host.json_errors.csrf_failure"
+CSRF_FAILURE_VIEW = "openimis_host.web.json_errors.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a request to be hard-coded into browsers; the seed's header omits it.
     "security.W021",
@@ -238,7 +239,7 @@ AXES_LOCKOUT_CALLABLE = "openimis_host.security.lockout.lockout_response"
 # The user name as django-axes records it, cut to its 255-character column.
 AXES_USERNAME_CALLABLE = "openimis_host.security.lockout.client_username"
 AXES_HTTP_RESPONSE_CODE = 429
-WSGI_APPLICATION = "openimis_host.wsgi.application"
+WSGI_APPLICATION = "openimis_host.server.wsgi.application"
 # openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
 # follows whether openIMIS's core is installed (section "openIMIS modules" below).
 USE_TZ = env.bool("USE_TZ", not legacy_settings.installed())
@@ -377,17 +378,17 @@ MIDDLEWARE = [
     *(["openimis_host.security.headers.SecurityHeadersMiddleware"] if not DEBUG else []),
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, with the headers above and before any session or auth work.
-    "openimis_host.staticfiles.StaticFilesMiddleware",
+    "openimis_host.web.staticfiles.StaticFilesMiddleware",
     # A view that failed because the database is unreachable: 503, one log line.
     "openimis_host.faults.outage.DatabaseOutageMiddleware",
     # DEV: names the module whose view left database connections open.
     *(["openimis_host.faults.leaks.LeakedConnectionsMiddleware"] if DEBUG else []),
     # ?prof=True: profiles everything below it in DEV, refused in PROD.
-    "openimis_host.profiler.ProfilerMiddleware",
+    "openimis_host.web.profiler.ProfilerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of each response from Accept-Language (else LANGUAGE_CODE): modules'
     # translations, in their own locale/ directories, are then used.
-    "openimis_host.language.LocaleMiddleware",
+    "openimis_host.web.language.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openimis_host.security.auth.AuthenticationMiddleware",  # Django's, plus the JWT
@@ -412,7 +413,7 @@ REST_FRAMEWORK = {
     # JWT first: its WWW-Authenticate challenge makes DRF answer 401 rather than 403.
     # JSON nested too deeply is a 400, not a RecursionError and a 500 (parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "openimis_host.parsers.HostJSONParser",
+        "openimis_host.web.parsers.HostJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

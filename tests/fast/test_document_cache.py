@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openimis_host.document_cache import DocumentCache
+from openimis_host.graphql.document_cache import DocumentCache
 
 
 def counting_cache(max_entries: int, max_bytes: int):

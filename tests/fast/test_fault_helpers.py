@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 
 from openimis_host.faults.outage import find, is_outage
-from openimis_host.gunicorn_worker import CLOSED, COMPLETE, INCOMPLETE, peek
+from openimis_host.server.worker import CLOSED, COMPLETE, INCOMPLETE, peek
 
 
 def django_error(cls, cause: BaseException) -> BaseException:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import graphene
 import pytest
 
-from openimis_host.graphql_limits import hide_suggestions, max_depth_rule
-from openimis_host.graphql_stack import parse, validate
+from openimis_host.graphql.limits import hide_suggestions, max_depth_rule
+from openimis_host.graphql.stack import parse, validate
 
 
 class Node(graphene.ObjectType):

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory, override_settings
 
 from openimis_host.assembly.public import _operator_fields, opened
-from openimis_host.graphql_login import refusal, root_fields
-from openimis_host.graphql_stack import parse
+from openimis_host.graphql.login import refusal, root_fields
+from openimis_host.graphql.stack import parse
 
 
 def test_root_fields_are_named_with_the_root_of_their_operation_fragments_included():

@@ -3,10 +3,10 @@
 import pytest
 
 from openimis_host.errors import ConfigError
-from openimis_host.redis_cache import key_pattern
-from openimis_host.redis_databases import database, refuse_shared
+from openimis_host.redis.cache import key_pattern
+from openimis_host.redis.databases import database, refuse_shared
 
-REDIS = "openimis_host.redis_cache.RedisCache"
+REDIS = "openimis_host.redis.cache.RedisCache"
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from openimis_host import skeleton
+from openimis_host.management import skeleton
 
 VALUES = skeleton.values("claim_batch", "openimis-claim-batch", "0.3.1")
 

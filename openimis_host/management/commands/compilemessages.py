@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 from django.core.management.commands import compilemessages
 
-from openimis_host import translations
+from openimis_host.management import translations
 
 
 class Command(compilemessages.Command):

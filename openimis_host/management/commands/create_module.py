@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openimis_host import __version__, skeleton
+from openimis_host import __version__
 from openimis_host.host import get_host
+from openimis_host.management import skeleton
 
 
 class Command(BaseCommand):

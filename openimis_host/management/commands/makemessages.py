@@ -2,7 +2,7 @@
 
 from django.core.management.commands import makemessages
 
-from openimis_host import translations
+from openimis_host.management import translations
 
 
 class Command(makemessages.Command):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from openimis_host.assembly import contributions
-from openimis_host.freeze import installed_requirements, openimis_json_requirements
 from openimis_host.host import FAILED, LOADED, get_host
+from openimis_host.management.freeze import installed_requirements, openimis_json_requirements
 from openimis_host.management.table import render
 
 
