@@ -10,4 +10,6 @@
 - ``outage.py``: an unreachable database is a 503 with ``Retry-After`` and one log line.
 - ``leaks.py``: DEV, names the module whose view leaves database connections open.
 - ``slow.py``: names the module whose import or hook makes the boot slow.
+- ``health.py``: the probes (``health/live``, ``health/ready``, ``health``) that tell a load
+  balancer or an orchestrator whether this process is fit to serve.
 """

@@ -6,7 +6,7 @@ its ``location`` alias), and with the Celery broker, the rate-limit counters or 
 alias in the same database, one such call lost queued mutations and reset the counters.
 Here ``clear()`` deletes the keys under this cache's ``KEY_PREFIX`` (``<prefix>:<version>:<key>``,
 Django's key layout), found with SCAN, in batches, and leaves every other key alone.
-``CACHE_BACKEND=redis`` names this class (settings.py).
+``CACHE_BACKEND=redis`` names this class (``settings/cache.py``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Which Redis database a URL names, and the rule that the cache and the broker never share one.
 
-Imported by ``settings.py`` before Django is set up: no Django imports here.
+Imported by the settings (``settings/scheduler.py``) before Django is set up: no Django imports here.
 
 The cache's ``clear()`` is scoped to its own keys (cache.py), but a database is
 also what ``redis-cli FLUSHDB``, an operator's "empty the cache", or a module talking to

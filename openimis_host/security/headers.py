@@ -2,9 +2,9 @@
 the ``Secure`` flag of cookies set over plain HTTP.
 
 HSTS, nosniff, X-Frame-Options and Referrer-Policy come from Django's
-SecurityMiddleware and XFrameOptionsMiddleware (see the security block of
-``settings.py``). Installed in MODE=PROD only, where GraphiQL is not served, so
-``default-src 'self'`` need allow nothing for it; the GraphiQL page (DEV) loads only
+SecurityMiddleware and XFrameOptionsMiddleware (see ``settings/security.py``).
+Installed in MODE=PROD only, where GraphiQL is not served, so ``default-src 'self'``
+need allow nothing for it; the GraphiQL page (DEV) loads only
 the host's own files and has no inline script or style anyway.
 
 In PROD every cookie the host sets (session, CSRF, JWT) is ``Secure``. A plain-HTTP

@@ -1,4 +1,4 @@
-"""Vetting the secret key and loading the JWT key pair, for ``settings.py``.
+"""Vetting the secret key and loading the JWT key pair, for ``settings/core.py`` and ``settings/login.py``.
 
 Both run while the settings module is imported, so every problem is a
 :class:`~openimis_host.errors.ConfigError` naming the variable or file: the CLI

@@ -1,4 +1,4 @@
-"""What a locked-out login gets, from django-axes (the AXES_* block of settings.py).
+"""What a locked-out login gets, from django-axes (the AXES_* block of ``settings/login.py``).
 
 django-axes counts failed logins in the database, per user name and per client
 address, whatever the login surface: its backend comes first in
