@@ -1,6 +1,6 @@
 """Checking the RATELIMIT_* variables at boot, so a typo is a ConfigError and not a 500 later.
 
-Imported by ``settings.py`` before Django is set up: no Django imports here.
+Imported by the settings (``settings/security.py``) before Django is set up: no Django imports here.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from .core import env
 # --- cache -----------------------------------------------------------------
 CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
-    # Django's, with clear() scoped to the cache's own keys (redis_cache.py).
+    # Django's, with clear() scoped to the cache's own keys (redis/cache.py).
     "redis": "openimis_host.redis.cache.RedisCache",
     "django.core.cache.backends.redis.rediscache": "openimis_host.redis.cache.RedisCache",
     "pymemcache": "django.core.cache.backends.memcached.PyMemcacheCache",

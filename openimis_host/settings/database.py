@@ -64,6 +64,6 @@ DJANGO_MIGRATE = env.bool("DJANGO_MIGRATE", False)
 # `openimis-host start`: seconds to wait for the database server before giving up.
 DB_WAIT_SECONDS = env.int("DB_WAIT_SECONDS", 60, minimum=0)
 # Where openimis-be_py read its module list: never loaded here, only compared with
-# what is installed by `check` (openimis_json.py, openimis.W007).
+# what is installed by `check` (management/openimis_json.py, openimis.W007).
 OPENIMIS_CONF_JSON = env.str("OPENIMIS_CONF_JSON", "")
 OPENIMIS_CONF = env.str("OPENIMIS_CONF", "")

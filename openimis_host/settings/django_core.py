@@ -18,7 +18,7 @@ ROOT_URLCONF = "openimis_host.urls"
 WSGI_APPLICATION = "openimis_host.server.wsgi.application"
 
 # openIMIS runs with USE_TZ=False (its databases hold local, naive times); the default
-# follows whether openIMIS's core is installed (section "openIMIS modules" below).
+# follows whether openIMIS's core is installed (the "openIMIS modules" section of settings/__init__.py).
 USE_TZ = env.bool("USE_TZ", not legacy_settings.installed())
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 try:
@@ -28,7 +28,7 @@ except (ValueError, LookupError):  # a malformed key, or ZoneInfoNotFoundError
                       "such as UTC or Africa/Dar_es_Salaam") from None
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
 
-# --- static files (staticfiles.py: WhiteNoise, from each app's package) --------------
+# --- static files (web/staticfiles.py: WhiteNoise, from each app's package) --------------
 STATIC_URL = f"/{SITE_ROOT}static/"
 STATIC_ROOT = env.str("STATIC_ROOT", str(Path("static").resolve()))  # only for collectstatic
 # Serve the apps' files where they are installed: nothing to collect before gunicorn starts.
@@ -101,7 +101,7 @@ REST_FRAMEWORK = {
     # Chooses the handler of the module that mounted the view (assembly/exceptions.py).
     "EXCEPTION_HANDLER": "openimis_host.assembly.exceptions.handle",
     # JWT first: its WWW-Authenticate challenge makes DRF answer 401 rather than 403.
-    # JSON nested too deeply is a 400, not a RecursionError and a 500 (parsers.py).
+    # JSON nested too deeply is a 400, not a RecursionError and a 500 (web/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "openimis_host.web.parsers.HostJSONParser",
         "rest_framework.parsers.FormParser",
