@@ -23,7 +23,7 @@ from pathlib import Path
 import legacy_http
 from configs import _DROP, _DROP_PREFIXES, BIN, BUILD
 
-MODULES_DIR = BUILD / "legacy-modules"  # all 18 of tests/legacy-requirements.txt (pip --target)
+MODULES_DIR = BUILD / "legacy-modules"  # tests/legacy-requirements.txt (pip --target): the driver uses 18
 #: Two sync-equivalent workers, as the seed's reference figures were taken with.
 WORKERS = 2
 THREADS = 32

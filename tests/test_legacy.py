@@ -121,6 +121,12 @@ def test_openimis_core_and_location_served_by_the_host(legacy_env, cli, gunicorn
     assert status == 200 and body["data"]["locations"] is None, body
     assert body["errors"], body
 
+    # Not a token (insuree's suite sends a user's name): 401 for the whole request, never an
+    # anonymous answer. openimis-be_py refuses it too, per field (docs/security.md).
+    status, body = anonymous.graphql(LOCATIONS, headers={"Authorization": "Bearer Admin"})
+    assert status == 401 and "data" not in body, body
+    assert body["errors"][0]["message"] == "the token is invalid", body
+
     # A wrong password: core's own answer, not an internal error.
     status, body = anonymous.graphql(
         'mutation { tokenAuth(username: "Admin", password: "wrong") { token } }')

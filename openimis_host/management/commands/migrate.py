@@ -8,10 +8,14 @@ legacy/settings.py) and their tables are created from their models (Django's
 ``--run-syncdb``), after auth's: their foreign keys point at auth's tables,
 which PostgreSQL checks. A few of their models are unmanaged (``managed = False``:
 openIMIS's SQL schema makes the table, e.g. controls' tblControls); on a new database
-their tables are made from the models too. With ``OPENIMIS_DATABASE=existing`` (a
+their tables are made from the models too. The one-to-one links of openIMIS's versioned models
+are made as openIMIS's schema has them, without a unique constraint (legacy/versioned_links.py).
+With ``OPENIMIS_DATABASE=existing`` (a
 database made by openIMIS's own SQL scripts) their real migrations run, as Django's
 migrate does.
 """
+
+import contextlib
 
 from django.apps import apps
 from django.conf import settings
@@ -29,7 +33,8 @@ class Command(DjangoMigrate):
         converter = introspection.identifier_converter
         introspection.identifier_converter = lambda name: _stored_name(connection, converter(name))
         try:
-            return super().sync_apps(connection, app_labels)
+            with _openimis_links_not_unique():
+                return super().sync_apps(connection, app_labels)
         finally:
             del introspection.identifier_converter  # back to the class's method
 
@@ -47,21 +52,35 @@ class Command(DjangoMigrate):
 
     def _unmanaged_tables(self, database: str) -> None:
         """The tables of the openIMIS modules' unmanaged models that do not exist yet."""
-        from openimis_host.legacy.installed import installed
-
         connection = connections[database]
         existing = {_stored_name(connection, t) for t in connection.introspection.table_names()}
-        labels = {config.label for config in apps.get_app_configs()} & set(installed())
-        models = [m for label in sorted(labels) for m in apps.get_app_config(label).get_models()
-                  if not m._meta.managed and not m._meta.proxy
+        models = [m for m in _openimis_models() if not m._meta.managed and not m._meta.proxy
                   and _stored_name(connection, m._meta.db_table) not in existing]
         if not models:
             return
-        with connection.schema_editor() as editor:
+        with connection.schema_editor() as editor, _openimis_links_not_unique():
             for model in models:
                 self.stdout.write(f"  Creating table {model._meta.db_table} (unmanaged "
                                   f"{model._meta.label}: openIMIS's SQL schema has it)")
                 editor.create_model(model)
+
+
+def _openimis_models() -> list:
+    """The models of the installed openIMIS modules (none without the legacy bridge)."""
+    from openimis_host.legacy.installed import installed
+
+    labels = {config.label for config in apps.get_app_configs()} & set(installed())
+    return [m for label in sorted(labels) for m in apps.get_app_config(label).get_models()]
+
+
+def _openimis_links_not_unique():
+    """On a new database, the one-to-one links of openIMIS's versioned models read as not
+    unique while their tables are made (legacy/versioned_links.py); elsewhere nothing."""
+    if not getattr(settings, "LEGACY_SYNCDB", False):
+        return contextlib.nullcontext()
+    from openimis_host.legacy.versioned_links import not_unique, versioned_links
+
+    return not_unique(versioned_links(_openimis_models()))
 
 
 def _stored_name(connection, name: str) -> str:
