@@ -3,7 +3,9 @@
 - openIMIS's core and location suites (from their pinned wheels) under `openimis-host test`
   on a fresh PostgreSQL database: the test database is made by the host's migrate, with
   openIMIS's reference data; only the tests that need openIMIS's demo data fail, each named;
-  `--keepdb` and DB_TEST_NAME as in Django, the reference data made once.
+  `--keepdb` and DB_TEST_NAME as in Django, the reference data made once; on an existing
+  database (OPENIMIS_DATABASE=existing), a test database not prepared by openIMIS's scripts
+  is refused in one line.
 - `createsuperuser` (`--noinput` and on a terminal) makes a user core's tokenAuth accepts,
   with every right; `changepassword` changes the password tokenAuth checks (real gunicorn).
 - A scaffolded host module's tests run through the same command.
@@ -121,6 +123,32 @@ def test_keepdb_and_db_test_name_keep_the_test_database_with_its_reference_data_
     assert count(env, 'SELECT count(*) FROM "tblRole" WHERE "IsSystem" = 64', kept) == 1
     assert count(env, 'SELECT count(*) FROM "tblLanguages"', kept) == 1
     assert count(env, 'SELECT count(*) FROM "tblUsers" WHERE "LoginName" = \'Admin\'', kept) == 1
+
+
+@legacy_only
+def test_an_existing_database_needs_a_test_database_prepared_by_openimis_scripts_and_kept(
+        openimis_env, tmp_path):
+    # OPENIMIS_DATABASE=existing runs openIMIS's real migrations, which need the tables of
+    # openIMIS's scripts: a test database Django's runner makes (or finds empty) cannot take
+    # them. One line naming the fix, before any database is made or migrated.
+    env = {**openimis_env, "OPENIMIS_DATABASE": "existing"}
+    name = env["DB_NAME"]  # an empty database: no tblUsers
+    cases = [
+        ((), {}, f"without --keepdb the test database 'test_{name}' would be made empty"),
+        (("--keepdb",), {"DB_TEST_NAME": f"{name}_kept"},
+         f"the test database '{name}_kept' does not exist"),
+        (("--keepdb",), {"DB_TEST_NAME": name}, f"the test database '{name}' has no tblUsers table"),
+    ]
+    for args, extra, said in cases:
+        result = run("test", "medical", "--noinput", *args, env={**env, **extra}, cwd=tmp_path)
+        assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+        assert f"CommandError: OPENIMIS_DATABASE=existing: {said}" in result.stderr, result.stderr[-3000:]
+        assert "DB_TEST_NAME and add --keepdb" in result.stderr
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    made = count(env, "SELECT count(*) FROM pg_database WHERE datname IN "
+                 f"('test_{name}', '{name}_kept')", "postgres")
+    assert made == 0
+    assert count(env, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", name) == 0
 
 
 def on_terminal(args, env, cwd, answers: list[tuple[str, str]], timeout=300) -> str:

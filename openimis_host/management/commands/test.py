@@ -47,6 +47,8 @@ class Command(DjangoTest):
         for module, folder in host_suites:
             failed |= self._pytest(module, folder, options["verbosity"])
         if django_labels or not host_suites:
+            if not options.get("testrunner") and existing_openimis_database():
+                options["testrunner"] = "openimis_host.legacy.test_database.ExistingDatabaseRunner"
             try:
                 super().handle(*django_labels, **options)
             except SystemExit as exc:  # Django's: exit 1 when a test failed
@@ -63,6 +65,15 @@ class Command(DjangoTest):
         args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(folder)]
         args += ["-q"] if verbosity < 2 else ["-v"]
         return subprocess.run(args, cwd=folder.parent).returncode != 0
+
+
+def existing_openimis_database() -> bool:
+    """Whether openIMIS's core runs on a database made by openIMIS's scripts, with Django's
+    own runner: then the test database must be one too (legacy/test_database.py)."""
+    from django.conf import settings
+
+    return (getattr(settings, "OPENIMIS_DATABASE", None) == "existing"
+            and settings.TEST_RUNNER == "django.test.runner.DiscoverRunner")
 
 
 def tests_folder(module) -> Path:
