@@ -14,12 +14,10 @@ database queries of one request. The database is dropped afterwards.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import sys
-import time
 
-from harness import print_profile, run_child
+from harness import profile_calls, run_child
 
 
 def logged_in_client(label: str):
@@ -58,8 +56,7 @@ def child(workload: str, count: int, lines: int) -> None:
     if workload == "tokenAuth":
         headers = {}
         client.cookies.clear()
-    for _ in range(30):
-        post(body, **headers)
+    plain, per = profile_calls(lambda: post(body, **headers), count, lines)
     queries = []
 
     def record(execute, sql, params, many, context):
@@ -68,23 +65,11 @@ def child(workload: str, count: int, lines: int) -> None:
 
     with connection.execute_wrapper(record):  # sees what the host's own wrappers run too
         post(body, **headers)
-    start = time.process_time()
-    for _ in range(count):
-        post(body, **headers)
-    plain = (time.process_time() - start) / count
-    profile = cProfile.Profile()
-    start = time.perf_counter()
-    profile.enable()
-    for _ in range(count):
-        post(body, **headers)
-    profile.disable()
-    per = (time.perf_counter() - start) / count
     print(f"{count} x {workload}: {1000 * plain:.2f} ms of CPU each (this process; the database "
           f"server's not counted), {1000 * per:.2f} ms each under the profiler; "
           f"{len(queries)} queries per request:")
     for sql in queries:
         print(f"  {sql[:220]}")
-    print_profile(profile, lines)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import cProfile
 import sys
 
 from configs import side
-from harness import print_profile, run_child
+from harness import print_profile, profile_calls, run_child
 
 
 def child(n: int, target: str, count: int, lines: int) -> None:
@@ -40,14 +40,10 @@ def child(n: int, target: str, count: int, lines: int) -> None:
 
         django.setup()
         method, path, body, _, _ = inprocess.workloads(n)[target]
-        call = inprocess.request_caller(get_wsgi_application(), method, path, body)
-        for _ in range(200):
-            call()
-        profile.enable()
-        for _ in range(count):
-            call()
-        profile.disable()
         print(f"{count} x {method} {path}")
+        profile_calls(inprocess.request_caller(get_wsgi_application(), method, path, body), count,
+                      lines, warmup=200)
+        return
     print_profile(profile, lines)
 
 
