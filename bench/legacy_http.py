@@ -1,4 +1,4 @@
-"""HTTP for the legacy benchmark: an openIMIS client's login, and a bounded load on one server.
+"""HTTP for the benchmarks: a request on a new connection; an openIMIS client's login, a bounded load.
 
 Every request goes to 127.0.0.1 on a new connection (``Connection: close``),
 so that gunicorn hands each one to whichever worker accepts it first, as it

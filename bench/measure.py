@@ -10,11 +10,11 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 
 from configs import Side
 from harness import BENCH, Failed, Gunicorn, rotated, workdir
 from inprocess import graphql_body
+from legacy_http import request
 
 # What "boot" means: a fresh interpreter that sets Django up (for the host this
 # includes discovering and loading the modules from their entry points), loads
@@ -123,19 +123,6 @@ def inprocess_lockstep(sides: tuple[Side, ...], n: int, workloads: list[str], ro
 
 # --- gunicorn ------------------------------------------------------------------------
 
-def _request(url: str, body: bytes | None) -> int:
-    headers = {"Content-Type": "application/json"} if body else {}
-    req = urllib.request.Request(url, data=body, headers=headers,
-                                 method="POST" if body else "GET")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
-            return resp.status
-    except urllib.error.HTTPError as err:
-        err.read()
-        return err.code
-
-
 def worker_rss(side: Side, n: int, requests: int) -> dict:
     """KiB: VmRSS and Pss of the one gunicorn worker after ``requests`` of each kind; master VmRSS.
 
@@ -143,19 +130,17 @@ def worker_rss(side: Side, n: int, requests: int) -> dict:
     between the two; VmRSS counts them whole, as ``ps`` and ``top`` do.
     """
     server = Gunicorn.start(f"{side.name}-{n}", side.gunicorn_args(), side.env(n), workdir(),
-                            lambda port: _request(f"http://127.0.0.1:{port}/m001/ping/", None) == 200,
-                            deadline=180, poll=0.2)
+                            lambda port: request(port, "/m001/ping/")[0] == 200, deadline=180, poll=0.2)
     try:
-        base = f"http://127.0.0.1:{server.port}"
         last = f"m{n:03d}"
         expected = {"/m001/ping/": 200, f"/{last}/ping/": 200, "/m001/api/": 200,
                     "/m001/fail/": 409}
         for _ in range(requests):
             for path, status in expected.items():
-                got = _request(base + path, None)
+                got = request(server.port, path)[0]
                 if got != status:
                     raise Failed(f"gunicorn ({side.name}): GET {path} answered {got}, not {status}")
-            got = _request(base + "/graphql", graphql_body(n))
+            got = request(server.port, "/graphql", json.loads(graphql_body(n)))[0]
             if got != 200:
                 raise Failed(f"gunicorn ({side.name}): POST /graphql answered {got}")
         memory = server.memory(workers=1)
