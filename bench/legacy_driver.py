@@ -55,6 +55,11 @@ PLANS = {
 }
 PARTS = ("throughput", "boot", "logincheck")
 TARGET = 1.5
+#: Issue 19's goals against the original assembly, judged when a side is named ``seed``
+#: (``--external seed=FILE``): (what, figure, comparison, limit); throughput paired.
+SEED_GOALS = (("locations req/s", "locations", ">=", 4.0), ("tokenAuth req/s", "tokenAuth", ">=", 3.0),
+              ("boot (first answer)", "first_answer_s", "<=", 0.6),
+              ("Pss per worker", "worker_pss_mib", "<=", 0.45))
 
 SEED = f"""
 from datetime import date
@@ -203,6 +208,15 @@ def summarize(raw: dict) -> dict:
                 "worker_rss_mib": statistics.median(statistics.mean(r["worker_rss"]) for r in reps) / 1024,
                 "master_rss_mib": statistics.median(r["master_rss"] for r in reps) / 1024,
             }
+    host = next((v for k, v in out.get("boot", {}).items() if k.startswith("host")), {})
+    seed = {w: out["throughput"][w]["seed"]["host_ratio_paired"] for w in WORKLOADS
+            if "seed" in out.get("throughput", {}).get(w, {})}
+    seed.update({k: host[k] / v for k, v in out.get("boot", {}).get("seed", {}).items()})
+    for what, key, op, limit in SEED_GOALS:
+        if key in seed:
+            met = seed[key] >= limit if op == ">=" else seed[key] <= limit
+            out.setdefault("target", {})[f"host/seed {what} {op} {limit}x"] = (
+                f"{'MET' if met else 'MISS'} ({seed[key]:.2f}x)")
     return out
 
 
