@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import subprocess
 import sys
 import time
 
-from configs import BUILD, HOST, workdir
+from configs import HOST
+from harness import run_child
 
 #: (module, function, label): the steps timed when they exist.
 STEPS = [
@@ -117,14 +116,9 @@ def main() -> None:
     if args.child:
         child()
         return
-    if not (BUILD / f"mods-{args.n}").exists():
-        sys.exit(f"no generated modules for N={args.n}: run `python bench/generate.py {args.n}`")
-    env = HOST.env(args.n)
-    env["PYTHONPATH"] += os.pathsep + os.path.dirname(os.path.abspath(__file__))
     for i in range(args.repeat):
-        print(f"--- host boot, N={args.n}, run {i + 1} (CPU time)")
-        code = subprocess.call([sys.executable, os.path.abspath(__file__), str(args.n),
-                                "--child"], env=env, cwd=workdir())
+        print(f"--- host boot, N={args.n}, run {i + 1} (CPU time)", flush=True)
+        code = run_child(__file__, HOST.env(args.n), [str(args.n)]).returncode
         if code:
             sys.exit(code)
 

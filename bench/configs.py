@@ -13,37 +13,26 @@ hand-wired settings are a plain Django project with Django's usual middleware.
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-BUILD = BENCH / "build"
-BIN = Path(sys.executable).parent
-
-# Variables a developer's shell may carry that would change what either side does.
-_DROP_PREFIXES = ("OPENIMIS_", "DB_", "CACHE_", "GUNICORN_", "DJANGO_", "GRAPHQL_")
-_DROP_PREFIXES += ("RATELIMIT_", "SECURE_", "JWT_", "SCHEDULER_", "CELERY_", "SENTRY_", "EMAIL_")
-_DROP = {"MODE", "SITE_ROOT", "SECRET_KEY", "NO_DATABASE", "PYTHONPATH", "WEB_CONCURRENCY",
-         "ALLOWED_HOSTS", "ALLOWED_HOST", "PORT", "SQLITE_PATH", "PYTHONDONTWRITEBYTECODE",
-         "TRUST_X_FORWARDED_PROTO", "REMOTE_USER_AUTHENTICATION", "CONTENT_SECURITY_POLICY",
-         "PERMISSIONS_POLICY", "MIDDLEWARE", "FORWARDED_ALLOW_IPS"}
+from harness import BIN, BUILD, clean_environ, workdir
 
 
 @dataclass(frozen=True)
 class Side:
+    """One side: its name, its settings module and what it sets in its environment."""
+
     name: str
     settings: str  # DJANGO_SETTINGS_MODULE
     extra_env: tuple = ()
 
     def env(self, n: int) -> dict:
         """The environment of a process of this side with N modules installed."""
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(_DROP_PREFIXES) and k not in _DROP}
+        if not (BUILD / f"mods-{n}").exists():
+            sys.exit(f"no generated modules for N={n}: run `python bench/generate.py {n}`")
         return {
-            **base,
+            **clean_environ(),
             **dict(self.extra_env),
             "DJANGO_SETTINGS_MODULE": self.settings,
             # The modules directory is "installed" by being on sys.path.
@@ -52,6 +41,7 @@ class Side:
         }
 
     def gunicorn_args(self) -> list[str]:
+        """The command that serves this side (without --bind)."""
         if self.name == "host":
             # The shipped config: preload_app, gthread with 32 threads and a header deadline,
             # timeout 30 (workers from WEB_CONCURRENCY).
@@ -93,26 +83,6 @@ HOST_WIRING = Side("host_wiring", "openimis_host.settings",
                    HOST.extra_env + (("BENCH_DJANGO_MIDDLEWARE_ONLY", "1"),))
 
 
-def workdir() -> Path:
-    """The working directory of every benchmark process.
-
-    The host reads a ``.env`` file from its working directory; this one has none.
-    """
-    path = BUILD / "run"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def run_as_child(script: str, side_name: str, n: int, args: list[str], **popen) -> int:
-    """Run ``script`` again with ``--child`` in the environment of one side with N modules.
-
-    The tools that measure inside one process (profiling, middleware_cost) need
-    the side's settings and modules on sys.path, which only a fresh process gets.
-    """
-    if not (BUILD / f"mods-{n}").exists():
-        sys.exit(f"no generated modules for N={n}: run `python bench/generate.py {n}`")
-    env = (HOST if side_name == "host" else HANDWIRED).env(n)
-    # The child imports this directory's modules (inprocess, configs) too.
-    env["PYTHONPATH"] += os.pathsep + str(BENCH)
-    return subprocess.call([sys.executable, os.path.abspath(script), side_name, str(n), *args,
-                            "--child"], env=env, cwd=workdir(), **popen)
+def side(name: str) -> Side:
+    """The side called ``name`` (host, handwired, host_wiring)."""
+    return next(s for s in SIDES + (HOST_WIRING,) if s.name == name)

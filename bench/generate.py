@@ -82,7 +82,8 @@ def module_files(name: str) -> dict[str, str]:
             ''',
         "views.py": f'''
             from django.http import JsonResponse
-            from rest_framework.decorators import api_view
+            from rest_framework.decorators import api_view, permission_classes
+            from rest_framework.permissions import AllowAny
             from rest_framework.response import Response
 
             from .exceptions import {cap}Error
@@ -94,12 +95,14 @@ def module_files(name: str) -> dict[str, str]:
 
 
             @api_view(["GET"])
+            @permission_classes([AllowAny])  # public: the host's PROD default is login required
             def api(request):
                 """A DRF view that succeeds."""
                 return Response({{"module": "{name}"}})
 
 
             @api_view(["GET"])
+            @permission_classes([AllowAny])  # public: the host's PROD default is login required
             def fail(request):
                 """A DRF view that raises; the module's exception handler answers 409."""
                 raise {cap}Error("conflict in {name}")
@@ -186,6 +189,14 @@ def module_files(name: str) -> dict[str, str]:
                 from .exceptions import handler
 
                 return handler
+
+
+            # Public, as its views say too: the host's login by default (PROD) lets anonymous
+            # requests reach only what a module declares public; the hand-wired project has no
+            # such rule, and both sides answer the same anonymous benchmark client.
+            @hookimpl
+            def openimis_public_graphql_fields():
+                return ["{name}Info"]
             ''',
     }
     return {f"{pkg}/{rel}": textwrap.dedent(text).lstrip() for rel, text in files.items()}

@@ -25,25 +25,19 @@ everything to bench/legacy-results.json.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
-import time
 import uuid
-from datetime import datetime, timezone
+from contextlib import contextmanager
 from importlib import metadata
-from pathlib import Path
 
+import harness
 import legacy_http
 import legacy_project
 import login_check
-from configs import BENCH, BIN, workdir
-from driver import host_source, log, machine
-from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, Server, external_side
+from harness import BIN, log, ratios, rotated, workdir
+from legacy_sides import MODULES_DIR, THREADS, WORKERS, LegacySide, external_side
 
 FOUR = ("core", "location", "medical", "medical_pricelist")
 #: openIMIS's standard order (openimis-be_py's openimis.json) of the 18 of issue 10.
@@ -61,6 +55,11 @@ PLANS = {
 }
 PARTS = ("throughput", "boot", "logincheck")
 TARGET = 1.5
+#: Issue 19's goals against the original assembly, judged when a side is named ``seed``
+#: (``--external seed=FILE``): (what, figure, comparison, limit); throughput paired.
+SEED_GOALS = (("locations req/s", "locations", ">=", 4.0), ("tokenAuth req/s", "tokenAuth", ">=", 3.0),
+              ("boot (first answer)", "first_answer_s", "<=", 0.6),
+              ("Pss per worker", "worker_pss_mib", "<=", 0.45))
 
 SEED = f"""
 from datetime import date
@@ -108,55 +107,50 @@ def prepare_database(database: dict, modules: tuple) -> None:
         log(f"database: {what} done")
 
 
-def body_of(query: str, variables: dict | None = None) -> dict:
-    return {"query": query, "variables": variables or {}}
+@contextmanager
+def fresh_database(label: str, modules: tuple = FOUR):
+    """A new PostgreSQL database with the benchmark's rows (its DB_* variables), dropped after."""
+    name = f"bench_legacy_{label}_{uuid.uuid4().hex[:8]}"
+    database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
+    psql(f'CREATE DATABASE "{name}"')
+    try:
+        prepare_database(database, modules)
+        yield database
+    finally:
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-LOGIN_BODY = body_of(legacy_http.LOGIN, {"u": USER, "p": PASSWORD})
-LOCATIONS_BODY = body_of(legacy_http.LOCATIONS)
+LOGIN_BODY = {"query": legacy_http.LOGIN, "variables": {"u": USER, "p": PASSWORD}}
+LOCATIONS_BODY = {"query": legacy_http.LOCATIONS, "variables": {}}
 WORKLOADS = {"locations": LOCATIONS_BODY, "tokenAuth": LOGIN_BODY}
 
 
-def ready(server: Server) -> None:
+def ready(server: harness.Gunicorn) -> None:
     """Log in once and check the answer of the measured query."""
     server.headers = legacy_http.login(server.port, USER, PASSWORD)
     data, _ = legacy_http.graphql(server.port, legacy_http.LOCATIONS, headers=server.headers)
     legacy_http.check_locations(data, 20)
 
 
-def rotated(items: list, rnd: int) -> list:
-    """The sides in the order for round ``rnd``: each goes first in turn, and with two
-    sides the order alternates (AB, BA, AB, ...)."""
-    k = rnd % len(items)
-    return items[k:] + items[:k]
-
-
-def relative(path: str) -> str:
-    """``path`` relative to the repository when it lies inside it: results name no machine's paths."""
-    try:
-        return str(Path(path).resolve().relative_to(BENCH.parent))
-    except ValueError:
-        return path
-
-
 def run_throughput(plan: dict, database: dict, externals: list) -> dict:
+    """req/s samples per side and workload: the sides in turn, round after round."""
     sides = [LegacySide("host", FOUR), LegacySide("handwired", FOUR), *externals]
     servers = []
     try:
         for side in sides:
-            servers.append(Server.start(side, database, workdir()))
+            servers.append(side.start(database))
             ready(servers[-1])
         for server in servers:  # each worker imports what it imports lazily, opens connections
             for name, body in WORKLOADS.items():
                 legacy_http.run_load(server.port, body, server.headers if name == "locations" else {},
                                      plan["concurrency"], plan["warmup"])
-        samples = {s.side.name: {w: [] for w in WORKLOADS} for s in servers}
+        samples = {s.name: {w: [] for w in WORKLOADS} for s in servers}
         for rnd in range(plan["rounds"]):
             order = rotated(servers, rnd)
             for name, body in WORKLOADS.items():
                 for server in order:
                     headers = server.headers if name == "locations" else {}
-                    samples[server.side.name][name].append(legacy_http.run_load(
+                    samples[server.name][name].append(legacy_http.run_load(
                         server.port, body, headers, plan["concurrency"], plan["seconds"]))
             log(f"throughput: round {rnd + 1}/{plan['rounds']}")
         return samples
@@ -166,17 +160,18 @@ def run_throughput(plan: dict, database: dict, externals: list) -> dict:
 
 
 def run_boot(plan: dict, database: dict, modules: tuple, externals: list) -> dict:
+    """Per side and boot: seconds to the first answer, then the memory of its processes."""
     sides = [LegacySide("host", modules), LegacySide("handwired", modules), *externals]
     samples = {s.name: [] for s in sides}
     for rep in range(plan["boot_reps"]):
         for side in rotated(sides, rep):
-            server = Server.start(side, database, workdir())
+            server = side.start(database)
             try:
                 ready(server)
                 for _ in range(plan["after_boot_requests"]):
                     legacy_http.graphql(server.port, legacy_http.LOCATIONS, headers=server.headers)
                     legacy_http.graphql(server.port, legacy_http.LOGIN, {"u": USER, "p": PASSWORD})
-                samples[side.name].append({"first_answer": server.first_answer, **server.memory()})
+                samples[side.name].append({"first_answer": server.first_answer, **server.memory(WORKERS)})
             finally:
                 server.stop()
         log(f"boot: repetition {rep + 1}/{plan['boot_reps']}")
@@ -198,14 +193,12 @@ def summarize(raw: dict) -> dict:
             out["throughput"][w] = {side: {
                 "rps": statistics.median(values),
                 "p50_ms": statistics.median(s["p50_ms"] for s in by_side[side][w]),
-                **({} if side == host else {
-                    "host_ratio_paired": statistics.median(
-                        h / o for h, o in zip(rps[host], values)),
-                    "host_ratio_of_medians": statistics.median(rps[host]) / statistics.median(values)}),
+                **({} if side == host else dict(zip(("host_ratio_paired", "host_ratio_of_medians"),
+                                                    ratios(rps[host], values), strict=True))),
             } for side, values in rps.items()}
         hand = next(k for k in by_side if k.startswith("handwired"))
         loc = out["throughput"]["locations"][hand]["host_ratio_paired"]
-        out["target"] = {"locations >= 1.5x hand-wired": "PASS" if loc >= TARGET else "MISS"}
+        out["target"] = {"locations >= 1.5x hand-wired (paired)": "PASS" if loc >= TARGET else "MISS"}
     if "boot" in raw:
         out["boot"] = {}
         for name, reps in raw["boot"].items():
@@ -215,6 +208,16 @@ def summarize(raw: dict) -> dict:
                 "worker_rss_mib": statistics.median(statistics.mean(r["worker_rss"]) for r in reps) / 1024,
                 "master_rss_mib": statistics.median(r["master_rss"] for r in reps) / 1024,
             }
+    host = next((v for k, v in out.get("boot", {}).items() if k.startswith("host")), {})
+    seed = {w: out["throughput"][w]["seed"]["host_ratio_paired"] for w in WORKLOADS
+            if "seed" in out.get("throughput", {}).get(w, {})}
+    seed.update({k: host[k] / v for k, v in out.get("boot", {}).get("seed", {}).items()})
+    for what, key, op, limit in SEED_GOALS:
+        if key in seed:
+            met = seed[key] >= limit if op == ">=" else seed[key] <= limit
+            how = "paired" if key in WORKLOADS else "of medians"
+            out.setdefault("target", {})[f"host/seed {what} {op} {limit}x ({how})"] = (
+                f"{'MET' if met else 'MISS'} ({seed[key]:.2f}x)")
     return out
 
 
@@ -236,7 +239,7 @@ def table(summary: dict, info: dict) -> str:
                          if "host_ratio_paired" in r else "")
                 lines.append(f"{w:<12}{side:<14}{r['rps']:>9.1f}{r['p50_ms']:>8.1f}ms{ratio:>18}")
         for target, verdict in summary["target"].items():
-            lines.append(f"target {target} (paired): {verdict}")
+            lines.append(f"target {target}: {verdict}")
     if "boot" in summary:
         lines += ["", f"boot with {len(info['boot_modules'])} modules "
                       f"({', '.join(info['boot_modules'])}), {info['plan']['boot_reps']} boots per side:",
@@ -249,28 +252,12 @@ def table(summary: dict, info: dict) -> str:
     return "\n".join(lines)
 
 
-def versions() -> dict:
-    names = ("openimis-host", "Django", "graphene", "graphene-django", "graphql-core",
-             "django-graphql-jwt", "gunicorn", "psycopg")
-    found = {d: metadata.version(d) for d in names}
-    found.update({d.metadata["Name"]: d.version for d in metadata.distributions(path=[str(MODULES_DIR)])})
-    return found
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
-    parser.add_argument("--parts", default=",".join(PARTS),
-                        help="comma-separated subset of: " + ", ".join(PARTS))
-    parser.add_argument("--output", default=str(BENCH / "legacy-results.json"))
-    parser.add_argument("--external", action="append", default=[], metavar="NAME=FILE",
-                        help="also measure another assembly of the same modules, described by the "
-                             "JSON FILE: command (gunicorn's, without --bind), env, cwd (README)")
-    args = parser.parse_args()
-    parts = [p for p in args.parts.split(",") if p]
-    if set(parts) - set(PARTS):
-        parser.error(f"unknown part(s): {', '.join(sorted(set(parts) - set(PARTS)))}")
+    """``bench/run --legacy``: prepare, measure the parts asked for, report, write the results."""
+    args = harness.cli(__doc__, PARTS, "legacy-results.json", lambda parser: parser.add_argument(
+        "--external", action="append", default=[], metavar="NAME=FILE",
+        help="also measure another assembly of the same modules, described by the JSON FILE: "
+             "command (gunicorn's, without --bind), env, cwd (README)"))
     if not (MODULES_DIR / "core").is_dir():
         sys.exit(f"no openIMIS modules in {MODULES_DIR}: run the benchmark through `bench/run --legacy`")
     externals = [external_side(spec) for spec in args.external]
@@ -279,42 +266,31 @@ def main() -> int:
     modules = installed_modules()
     for group in {FOUR, modules}:
         legacy_project.generate(list(group), MODULES_DIR, LegacySide("handwired", group).project_dir())
-
-    started = time.monotonic()
-    info = {"mode": mode, "plan": plan, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": machine(), "versions": versions(), "host_source": host_source(),
-            "boot_modules": list(modules), "python": platform.python_version(),
-            "externals": {e.name: {"command": [relative(part) for part in e.spec["command"]],
-                                   "cwd": relative(e.spec["cwd"])} for e in externals}}
-    name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
-    database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
+    names = ("openimis-host", "Django", "graphene", "graphene-django", "graphql-core",
+             "django-graphql-jwt", "gunicorn", "psycopg")
+    versions = {d: metadata.version(d) for d in names}
+    versions.update({d.metadata["Name"]: d.version for d in metadata.distributions(path=[str(MODULES_DIR)])})
+    info = {**harness.run_info(mode, plan, versions), "boot_modules": list(modules),
+            "externals": {e.name: {"command": e.spec["command"], "cwd": e.spec["cwd"]} for e in externals}}
     raw = {}
     try:
-        psql(f'CREATE DATABASE "{name}"')
-        try:
-            prepare_database(database, modules)
-            if "throughput" in parts:
+        with fresh_database("run", modules) as database:
+            if "throughput" in args.parts:
                 log("throughput ...")
                 raw["throughput"] = run_throughput(plan, database, externals)
-            if "boot" in parts:
+            if "boot" in args.parts:
                 log(f"boot with {len(modules)} modules ...")
                 raw["boot"] = run_boot(plan, database, modules, externals)
-            if "logincheck" in parts:
+            if "logincheck" in args.parts:
                 log("login check ...")
                 raw["logincheck"] = login_check.measure(database, plan["rounds"])
-        finally:
-            psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     except legacy_http.Failed as exc:  # a side that failed, or no database: said, not a traceback
         log(f"legacy benchmark failed: {exc}")
         return 1
-    info["seconds"] = round(time.monotonic() - started, 1)
-    info["machine"]["load_after"] = os.getloadavg()
+    harness.finish(info)
     summary = summarize(raw)
     print(table(summary, info))
-    with open(args.output, "w") as out:
-        json.dump({**info, "summary": summary, "raw": raw}, out, indent=1)
-        out.write("\n")
-    log(f"wrote {args.output} ({info['seconds']} s)")
+    harness.write_results(args.output, {**info, "summary": summary, "raw": raw})
     return 0
 
 

@@ -1,4 +1,4 @@
-"""HTTP for the legacy benchmark: an openIMIS client's login, and a bounded load on one server.
+"""HTTP for the benchmarks: a request on a new connection; an openIMIS client's login, a bounded load.
 
 Every request goes to 127.0.0.1 on a new connection (``Connection: close``),
 so that gunicorn hands each one to whichever worker accepts it first, as it
@@ -15,16 +15,14 @@ import statistics
 import threading
 import time
 
+from harness import Failed  # noqa: F401  raised here, caught by the callers as legacy_http.Failed
+
 # What the benchmark queries: the districts with their region (``parent`` goes through
 # request.dataloaders), as openIMIS's front-end lists locations.
 LOCATIONS = ('{ locations(type: "D", first: 20) { edges { node '
              '{ id uuid code name type parent { code } } } } }')
 LOGIN = 'mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }'
 CSRF = "mutation { getCsrfToken { csrfToken } }"
-
-
-class Failed(RuntimeError):
-    """A response was not what an openIMIS client expects; the message holds it."""
 
 
 def request(port: int, path: str, body: dict | None = None, headers: dict | None = None,

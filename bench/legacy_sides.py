@@ -12,28 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import legacy_http
-from configs import _DROP, _DROP_PREFIXES, BIN, BUILD
+from harness import BIN, BUILD, Gunicorn, clean_environ, workdir
 
 MODULES_DIR = BUILD / "legacy-modules"  # tests/legacy-requirements.txt (pip --target): the driver uses 18
 #: Two sync-equivalent workers, as the seed's reference figures were taken with.
 WORKERS = 2
 THREADS = 32
 SECRET_KEY = "bench-" + hashlib.sha256(b"openimis-host legacy bench").hexdigest()
-
-
-def clean_environ() -> dict:
-    """This process's environment without what would change either side (configs.py)."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith(_DROP_PREFIXES) and k not in _DROP}
 
 
 def external_side(spec: str) -> LegacySide:
@@ -66,13 +56,16 @@ class LegacySide:
 
     @property
     def spec(self) -> dict:
+        """The external side's description (empty for host and handwired)."""
         return dict(self.external)
 
     @property
     def name(self) -> str:
+        """The side's name in the results: host-4, handwired-18, or an external's label."""
         return self.label or f"{self.kind}-{len(self.modules)}"
 
     def project_dir(self) -> Path:
+        """Where the hand-wired project for these modules is generated."""
         return BUILD / f"legacy-handwired-{len(self.modules)}"
 
     def modules_dir(self) -> Path:
@@ -108,10 +101,14 @@ class LegacySide:
                 "DJANGO_SETTINGS_MODULE": "handwired_legacy.settings", "SECRET_KEY": SECRET_KEY,
                 "JWT_SIGNING_KEY": SECRET_KEY}
 
-    def cwd(self, workdir: Path) -> Path:
-        return Path(self.spec["cwd"]) if self.kind == "external" else workdir
+    def start(self, database: dict) -> Gunicorn:
+        """This side's gunicorn on ``database``, once it answers ``{ __typename }``."""
+        cwd = Path(self.spec["cwd"]) if self.kind == "external" else workdir()
+        return Gunicorn.start(self.name, self.gunicorn_args(), self.env(database), cwd,
+                              lambda port: legacy_http.graphql(port, "{ __typename }") is not None)
 
     def gunicorn_args(self) -> list[str]:
+        """The command that serves this side (without --bind)."""
         if self.kind == "external":
             return list(self.spec["command"])
         if self.kind == "host":
@@ -119,79 +116,3 @@ class LegacySide:
         return [str(BIN / "gunicorn"), "handwired_legacy.wsgi:application", "--preload",
                 "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
                 "--timeout", "30"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running gunicorn of one side; ``first_answer`` is seconds from start to the first
-    GraphQL answer."""
-
-    side: LegacySide
-    proc: subprocess.Popen
-    port: int
-    log: Path
-    first_answer: float = 0.0
-    headers: dict = field(default_factory=dict)
-
-    @classmethod
-    def start(cls, side: LegacySide, database: dict, workdir: Path, deadline: float = 240) -> Server:
-        """Start gunicorn and wait (polling, at most ``deadline`` s) until it answers a query."""
-        port = free_port()
-        log = workdir / f"gunicorn-{side.name}.log"
-        with open(log, "wb") as out:
-            started = time.perf_counter()
-            proc = subprocess.Popen(side.gunicorn_args() + ["--bind", f"127.0.0.1:{port}"],
-                                    env=side.env(database), cwd=side.cwd(workdir), stdout=out,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-        server = cls(side, proc, port, log)
-        limit = started + deadline
-        while True:
-            if proc.poll() is not None:
-                raise legacy_http.Failed(f"gunicorn ({side.name}) exited {proc.returncode}:\n"
-                                         + log.read_text(errors="replace")[-4000:])
-            try:
-                legacy_http.graphql(port, "{ __typename }")
-                break
-            except (OSError, legacy_http.Failed):
-                if time.perf_counter() > limit:
-                    server.stop()
-                    raise legacy_http.Failed(f"gunicorn ({side.name}) did not answer within "
-                                             f"{deadline} s; see {log}") from None
-                time.sleep(0.02)
-        server.first_answer = time.perf_counter() - started
-        return server
-
-    def workers(self) -> list[int]:
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-    def memory(self) -> dict:
-        """KiB: Pss and VmRSS of each worker, VmRSS of the master."""
-        def kib(pid, name, key):
-            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-            raise legacy_http.Failed(f"no {key} in /proc/{pid}/{name}")
-
-        workers = self.workers()
-        if len(workers) != WORKERS:
-            raise legacy_http.Failed(f"{self.side.name}: {len(workers)} workers, expected {WORKERS}")
-        return {"worker_pss": [kib(w, "smaps_rollup", "Pss") for w in workers],
-                "worker_rss": [kib(w, "status", "VmRSS") for w in workers],
-                "master_rss": kib(self.proc.pid, "status", "VmRSS")}
-
-    def stop(self) -> None:
-        """Stop this gunicorn (its own process group only)."""
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()

@@ -22,47 +22,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
-import uuid
 
-from configs import BENCH, workdir
+from harness import Failed, run_child
 
 TARGET_PERCENT = 2.0
 
 
 def child(rounds: int) -> None:
     """Runs in the host side's environment (see measure); prints one JSON line."""
-    import django
+    from legacy_profile import logged_in_client
 
-    django.setup()
+    post, headers, _ = logged_in_client("login check")
     import legacy_driver
     import legacy_http
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
-    from django.test import Client, RequestFactory
+    from django.test import RequestFactory
 
     from openimis_host.graphql import login as graphql_login
     from openimis_host.graphql.stack import parse
 
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="bench")
-
-    def post(body, **headers):
-        resp = client.post("/api/graphql", json.dumps(body), content_type="application/json",
-                           **headers)
-        data = json.loads(resp.content)
-        if resp.status_code != 200 or data.get("errors"):
-            sys.exit(f"login check: {resp.status_code} {resp.content[:600]!r}")
-        return data["data"]
-
-    token = post(legacy_driver.LOGIN_BODY)["tokenAuth"]["token"]
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    csrf = post({"query": legacy_http.CSRF}, **auth)["getCsrfToken"]["csrfToken"]
-    headers = {**auth, "HTTP_X_CSRFTOKEN": csrf}
     body = legacy_driver.LOCATIONS_BODY
     assert settings.GRAPHQL_LOGIN_REQUIRED, "the host side runs in PROD: the check is on"
 
@@ -117,15 +99,11 @@ def measure(database: dict, rounds: int) -> dict:
     import legacy_driver
     from legacy_sides import LegacySide
 
-    env = LegacySide("host", legacy_driver.FOUR).env(database)
-    env["PYTHONPATH"] += os.pathsep + str(BENCH)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
-    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--rounds", str(rounds),
-                           "--child"], env=env, cwd=workdir(), capture_output=True, text=True)
+    env = {"DJANGO_SETTINGS_MODULE": "openimis_host.settings",
+           **LegacySide("host", legacy_driver.FOUR).env(database)}
+    proc = run_child(__file__, env, ["--rounds", str(rounds)], capture_output=True, text=True)
     if proc.returncode != 0:
-        import legacy_http
-
-        raise legacy_http.Failed(f"login check: {proc.stderr[-2000:]}")
+        raise Failed(f"login check: {proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -156,14 +134,8 @@ def main() -> None:
         return
     import legacy_driver
 
-    name = f"bench_legacy_login_{uuid.uuid4().hex[:8]}"
-    database = {"DB_NAME": name, "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
-    legacy_driver.psql(f'CREATE DATABASE "{name}"')
-    try:
-        legacy_driver.prepare_database(database, legacy_driver.FOUR)
+    with legacy_driver.fresh_database("login") as database:
         result = measure(database, args.rounds)
-    finally:
-        legacy_driver.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print("\n".join(describe(result)))
     print(json.dumps(result, indent=1))
 

@@ -7,17 +7,14 @@ decides how often and in which order to call them (interleaving the sides).
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
-from configs import BENCH, BIN, Side, workdir
+from configs import Side
+from harness import BENCH, Failed, Gunicorn, rotated, workdir
 from inprocess import graphql_body
+from legacy_http import request
 
 # What "boot" means: a fresh interpreter that sets Django up (for the host this
 # includes discovering and loading the modules from their entry points), loads
@@ -35,10 +32,6 @@ from graphene_django.settings import graphene_settings
 graphene_settings.SCHEMA.graphql_schema
 print(time.perf_counter() - t0, time.process_time())
 """
-
-
-class Failed(RuntimeError):
-    """A benchmark process did not do what it should; the message holds its output."""
 
 
 def _run(args: list[str], side: Side, n: int, timeout: float) -> str:
@@ -120,8 +113,7 @@ def inprocess_lockstep(sides: tuple[Side, ...], n: int, workloads: list[str], ro
         out = {k.side.name: {w: [] for w in workloads} for k in workers}
         for r in range(rounds):
             for i, w in enumerate(workloads):
-                first = (r + i) % len(workers)
-                for worker in workers[first:] + workers[:first]:
+                for worker in rotated(workers, r + i):
                     out[worker.side.name][w].append(worker.sample(w, counts[w]))
         return out
     finally:
@@ -131,93 +123,31 @@ def inprocess_lockstep(sides: tuple[Side, ...], n: int, workloads: list[str], ro
 
 # --- gunicorn ------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def _kib(pid: int, path: str, key: str) -> int:
-    for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise Failed(f"no {key} in /proc/{pid}/{path}")
-
-
-def _request(url: str, body: bytes | None) -> int:
-    headers = {"Content-Type": "application/json"} if body else {}
-    req = urllib.request.Request(url, data=body, headers=headers,
-                                 method="POST" if body else "GET")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
-            return resp.status
-    except urllib.error.HTTPError as err:
-        err.read()
-        return err.code
-
-
 def worker_rss(side: Side, n: int, requests: int) -> dict:
     """KiB: VmRSS and Pss of the one gunicorn worker after ``requests`` of each kind; master VmRSS.
 
     Pss (from smaps_rollup) splits pages shared with the preloaded master
     between the two; VmRSS counts them whole, as ``ps`` and ``top`` do.
     """
-    port = _free_port()
-    log_path = workdir() / f"gunicorn-{side.name}-{n}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(side.gunicorn_args() + ["--bind", f"127.0.0.1:{port}"],
-                                env=side.env(n), cwd=workdir(), stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+    server = Gunicorn.start(f"{side.name}-{n}", side.gunicorn_args(), side.env(n), workdir(),
+                            lambda port: request(port, "/m001/ping/")[0] == 200, deadline=180, poll=0.2)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                raise Failed(f"gunicorn ({side.name}, N={n}) exited {proc.returncode}:\n"
-                             + log_path.read_text(errors="replace")[-4000:])
-            try:
-                if _request(base + "/m001/ping/", None) == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise Failed(f"gunicorn ({side.name}, N={n}) did not answer within 180 s")
-            time.sleep(0.2)
         last = f"m{n:03d}"
         expected = {"/m001/ping/": 200, f"/{last}/ping/": 200, "/m001/api/": 200,
                     "/m001/fail/": 409}
         for _ in range(requests):
             for path, status in expected.items():
-                got = _request(base + path, None)
+                got = request(server.port, path)[0]
                 if got != status:
                     raise Failed(f"gunicorn ({side.name}): GET {path} answered {got}, not {status}")
-            got = _request(base + "/graphql", graphql_body(n))
+            got = request(server.port, "/graphql", json.loads(graphql_body(n)))[0]
             if got != 200:
                 raise Failed(f"gunicorn ({side.name}): POST /graphql answered {got}")
-        workers = _children(proc.pid)
-        if len(workers) != 1:
-            raise Failed(f"gunicorn ({side.name}) has {len(workers)} workers, expected 1")
-        worker = workers[0]
-        return {
-            "worker_vmrss": _kib(worker, "status", "VmRSS"),
-            "worker_pss": _kib(worker, "smaps_rollup", "Pss"),
-            "master_vmrss": _kib(proc.pid, "status", "VmRSS"),
-        }
+        memory = server.memory(workers=1)
+        return {"worker_vmrss": memory["worker_rss"][0], "worker_pss": memory["worker_pss"][0],
+                "master_vmrss": memory["master_rss"]}
     finally:
-        # Only the process group this function started.
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        server.stop()
 
 
-__all__ = ["BIN", "Failed", "boot", "inprocess_lockstep", "worker_rss"]
+__all__ = ["Failed", "boot", "inprocess_lockstep", "worker_rss"]

@@ -20,7 +20,8 @@ import sys
 import time
 from statistics import median
 
-from configs import run_as_child
+from configs import side
+from harness import run_child
 
 
 def child(n: int, workload: str, rounds: int, seconds: float) -> None:
@@ -85,9 +86,9 @@ def main() -> None:
     if args.child:
         child(args.n, args.workload, args.rounds, args.seconds)
         return
-    sys.exit(run_as_child(__file__, args.side, args.n,
-                          [args.workload, "--rounds", str(args.rounds),
-                           "--seconds", str(args.seconds)], stderr=subprocess.DEVNULL))
+    sys.exit(run_child(__file__, side(args.side).env(args.n), [
+        args.side, str(args.n), args.workload, "--rounds", str(args.rounds),
+        "--seconds", str(args.seconds)], stderr=subprocess.DEVNULL).returncode)
 
 
 if __name__ == "__main__":

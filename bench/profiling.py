@@ -14,19 +14,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import pstats
 import sys
 
-from configs import run_as_child
-
-
-def _print(profile: cProfile.Profile, lines: int) -> None:
-    for key in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).strip_dirs().sort_stats(key).print_stats(lines)
-        print(f"===== sorted by {key} =====")
-        print(out.getvalue())
+from configs import side
+from harness import print_profile, profile_calls, run_child
 
 
 def child(n: int, target: str, count: int, lines: int) -> None:
@@ -49,15 +40,11 @@ def child(n: int, target: str, count: int, lines: int) -> None:
 
         django.setup()
         method, path, body, _, _ = inprocess.workloads(n)[target]
-        call = inprocess.request_caller(get_wsgi_application(), method, path, body)
-        for _ in range(200):
-            call()
-        profile.enable()
-        for _ in range(count):
-            call()
-        profile.disable()
         print(f"{count} x {method} {path}")
-    _print(profile, lines)
+        profile_calls(inprocess.request_caller(get_wsgi_application(), method, path, body), count,
+                      lines, warmup=200)
+        return
+    print_profile(profile, lines)
 
 
 def main() -> None:
@@ -73,8 +60,8 @@ def main() -> None:
     if args.child:
         child(args.n, args.target, args.count, args.lines)
         return
-    sys.exit(run_as_child(__file__, args.side, args.n,
-                          [args.target, "--count", str(args.count), "--lines", str(args.lines)]))
+    sys.exit(run_child(__file__, side(args.side).env(args.n), [args.side, str(args.n), args.target,
+                       "--count", str(args.count), "--lines", str(args.lines)]).returncode)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from statistics import median
 
+from harness import ratios
+
 #: (what, measurement, N or None for every N measured, comparison, limit)
 TARGETS = [
     ("boot time", "boot", 200, "<=", 1.10),
@@ -57,16 +59,6 @@ def _check(value: float, op: str, limit: float) -> bool:
     return value <= limit if op == "<=" else value >= limit
 
 
-def paired(numerators: list[float], denominators: list[float]) -> float:
-    """Median of numerators[i] / denominators[i] over samples taken side by side."""
-    return median(a / b for a, b in zip(numerators, denominators, strict=True))
-
-
-def _ratios(num: list[float], den: list[float]) -> tuple[float, float]:
-    """(paired, of medians) for num / den."""
-    return paired(num, den), median(num) / median(den)
-
-
 def _boot(raw: dict) -> list[dict]:
     rows = []
     for n in sorted(raw["host"]):
@@ -76,7 +68,7 @@ def _boot(raw: dict) -> list[dict]:
             host = [s[clock] for s in raw["host"][n]]
             hand = [s[clock] for s in raw["handwired"][n]]
             row[f"host_{clock}_s"], row[f"handwired_{clock}_s"] = median(host), median(hand)
-            clocks[clock] = _ratios(host, hand)
+            clocks[clock] = ratios(host, hand)
             row[f"{clock}_ratio"], row[f"{clock}_ratio_of_medians"] = clocks[clock]
         rows.append(row)
     return rows
@@ -95,17 +87,17 @@ def _requests(raw: dict) -> tuple[list[dict], list[dict]]:
                 row[f"host_{clock}_us"] = median(host) * 1e6
                 row[f"handwired_{clock}_us"] = median(hand) * 1e6
                 # Throughput ratio: hand-wired time / host time.
-                row[f"{clock}_ratio"], row[f"{clock}_ratio_of_medians"] = _ratios(hand, host)
+                row[f"{clock}_ratio"], row[f"{clock}_ratio_of_medians"] = ratios(hand, host)
             if "host_wiring" in raw:
                 wiring = series("host_wiring", workload)
                 row["host_wiring_cpu_us"] = median(wiring) * 1e6
-                row["host_wiring_cpu_ratio"] = paired(series("handwired", workload), wiring)
+                row["host_wiring_cpu_ratio"] = ratios(series("handwired", workload), wiring)[0]
             requests.append(row)
         row = {"n": n}
         for side in SIDES:
             # Both workloads are sampled in every round of the same worker.
             (row[f"{side}_last_over_first"],
-             row[f"{side}_last_over_first_of_medians"]) = _ratios(
+             row[f"{side}_last_over_first_of_medians"]) = ratios(
                 series(side, "view_last"), series(side, "view_first"))
         routing.append(row)
     return requests, routing
@@ -149,6 +141,7 @@ def _targets(boot, requests, routing) -> list[dict]:
 
 
 def summarize(raw: dict, info: dict) -> dict:
+    """Medians, ratios and targets of every part in ``raw``, with ``info`` and ``raw``."""
     boot = _boot(raw["boot"]) if "boot" in raw else []
     requests, routing = _requests(raw["inprocess"]) if "inprocess" in raw else ([], [])
     rss = _rss(raw["rss"]) if "rss" in raw else []
@@ -163,6 +156,7 @@ def _x(value) -> str:
 
 
 def table(results: dict) -> str:
+    """The printed report of ``summarize``'s results."""
     info, m = results["info"], results["info"]["machine"]
     src = info.get("host_source", {})
     lines = [

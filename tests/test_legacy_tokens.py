@@ -229,3 +229,31 @@ def test_a_users_tokens_and_sessions_end_with_the_cli_or_revoke_all_tokens(
     assert_admin_session(session, alive=False)
     browser, token = login(server, "admin123")  # logging in again works
     assert_accepted(server, browser, token)
+
+
+ONE_LOAD = """
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from graphql_jwt.shortcuts import get_token
+from core.models import User
+from openimis_host.legacy.jwt import decode, user_for_token
+
+token = get_token(User.objects.get(username="Admin"))
+with CaptureQueriesContext(connection) as queries:
+    user = user_for_token(token)
+assert user.username == "Admin" and decode(token)["username"] == "Admin"
+print("queries:", len(queries), [q["sql"].split(" FROM ")[1].split()[0] for q in queries])
+"""
+
+
+def test_a_core_token_is_checked_with_one_load_of_its_user(core_env, cli):
+    """The user (with the InteractiveUser that holds the key and the password) is loaded
+    once, for core's key and for the ``cred`` check; the token version is the other query."""
+    env = {**core_env}
+    migrated = cli("migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.output
+    create_admin(cli, env)
+    result = cli("shell", "-c", ONE_LOAD, env=env, timeout=300)
+    assert result.returncode == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("queries:"))
+    assert line.startswith("queries: 2 "), result.output

@@ -162,3 +162,35 @@ def test_a_user_name_over_255_characters_is_a_wrong_login_and_is_counted(any_db_
     assert_locked_json(login(server, {"X-Forwarded-For": "10.0.5.1"}, username=long_name))
     server.stop()
     assert "DataError" not in server.output and "Traceback" not in server.output
+
+
+COUNT_TWICE = f"""
+from django.contrib.auth import authenticate
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+request = RequestFactory().post("/graphql", REMOTE_ADDR="10.1.2.3")
+
+
+def counted(password):
+    with CaptureQueriesContext(connection) as queries:
+        authenticate(request, username={USER!r}, password=password)
+    return sum("axes_accessattempt" in q["sql"] and "SUM(" in q["sql"] for q in queries)
+
+
+print("counted:", counted({PASSWORD!r}), counted({PASSWORD!r}), counted("wrong"), counted({PASSWORD!r}))
+"""
+
+
+def test_one_request_counts_a_user_names_failures_once(host_env, tmp_path):
+    """openIMIS's tokenAuth authenticates twice in one request: django-axes' failure counts
+    (by user name, by client: two queries) are read from the database for the first only.
+    A failure is recorded (and counted, by django-axes itself, to decide the lockout), and
+    the next check counts afresh (security/axes_handler.py)."""
+    env = prod(host_env, AXES_FAILURE_LIMIT=str(LIMIT))
+    migrate_and_create_user(env, tmp_path)
+    result = run_cli("shell", "-c", COUNT_TWICE, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("counted:"))
+    assert line.split()[1:] == ["2", "0", "2", "2"], result.output

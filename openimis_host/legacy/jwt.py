@@ -49,22 +49,39 @@ def decode(token: str, context=None) -> dict:
 
 
 def _verified(token: str, context=None):
-    """(claims, user or None): core's decoding, then the ``cred`` check against the user."""
-    from core.jwt import jwt_decode_user_key
+    """(claims, user or None): the token verified with its user's key, then the ``cred`` check.
+
+    core's rule for the key (``core.jwt.jwt_decode_user_key``): the one of the user the
+    token names, their ``InteractiveUser.private_key``, else the site's key; then every check
+    of django-graphql-jwt's settings (signature, expiry, audience, issuer, the one algorithm).
+    core's function loads the user twice for that key (the user, then their InteractiveUser)
+    and the ``cred`` check needed it a third time: here the user, with the InteractiveUser
+    and TechnicalUser that hold the password, is loaded once, and serves all three.
+    """
+    import jwt
+    from core.jwt import get_jwt_key
     from django.contrib.auth import get_user_model
+    from graphql_jwt.settings import jwt_settings
 
     from ..security import revocation
 
-    claims = jwt_decode_user_key(token, context)
-    username = claims.get("username")
-    if not isinstance(username, str):
+    # Unverified, only for the name of the user whose key verifies it below.
+    username = jwt.decode(token, options={"verify_signature": False}).get("username")
+    user = None
+    if isinstance(username, str) and username:
+        # core's User reads ``password`` from its InteractiveUser (or TechnicalUser).
+        user = get_user_model()._default_manager.filter(username=username).select_related(
+            "i_user", "t_user").first()
+    key = getattr(getattr(user, "i_user", None), "private_key", None) or get_jwt_key(encode=False)
+    claims = jwt.decode(
+        token, key, algorithms=[jwt_settings.JWT_ALGORITHM], leeway=jwt_settings.JWT_LEEWAY,
+        audience=jwt_settings.JWT_AUDIENCE, issuer=jwt_settings.JWT_ISSUER,
+        options={"verify_exp": jwt_settings.JWT_VERIFY_EXPIRATION,
+                 "verify_aud": jwt_settings.JWT_AUDIENCE is not None,
+                 "verify_signature": jwt_settings.JWT_VERIFY})
+    if claims.get("username") != username or user is None:
         return claims, None  # django-graphql-jwt refuses a payload without a user itself
-    model = get_user_model()
-    # core's User reads ``password`` from its InteractiveUser (or TechnicalUser): one query.
-    user = model._default_manager.filter(username=username).select_related(
-        "i_user", "t_user").first()
-    if user is not None and not revocation.matches(user, revocation.current_version(user),
-                                                   claims.get(revocation.CLAIM)):
+    if not revocation.matches(user, revocation.current_version(user), claims.get(revocation.CLAIM)):
         raise TokenRevoked()
     return claims, user
 

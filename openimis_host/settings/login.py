@@ -44,7 +44,7 @@ _cooloff = env.int("AXES_COOLOFF_TIME", 15, minimum=0)
 AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff else None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The database: one count for every gunicorn worker and every server (needs migrate).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "openimis_host.security.axes_handler.DatabaseHandler"  # counts once per request
 # Where the client address is read: REMOTE_ADDR, which a client cannot forge. Behind a
 # proxy every client has the proxy's address: set HTTP_X_FORWARDED_FOR,REMOTE_ADDR only
 # if that proxy overwrites X-Forwarded-For and is the only way in.
