@@ -12,7 +12,7 @@ import signal
 import time
 
 import pytest
-from conftest import run_cli
+from conftest import on_current_stack_only, run_cli
 from scheduler_support import (
     RETRY,
     SLACK,
@@ -24,6 +24,9 @@ from scheduler_support import (
     ticker_env,
     wait_for,
 )
+
+pytestmark = on_current_stack_only(
+    "the embedded scheduler: APScheduler, its lock on SQLite and PostgreSQL, processes")
 
 
 @pytest.fixture
