@@ -17,9 +17,10 @@ TESTS = Path(__file__).resolve().parent.parent
 #: What a file on one stack must not do, and why it would need both.
 STACK_PARTS = {
     r"(?i)graphql\(|[\"']/graphql": "calls the GraphQL endpoint (graphene 3 or 2)",
+    r"openimis_graphql_|\bgraphene\b": "builds a GraphQL schema (graphene 3 or 2)",
     r"\bLEGACY\b": "branches on the stack",
     r"(?i)\baxes\b|AXES_": "uses the login lock-out (axes 8 or 6)",
-    r"(?i)\bjwt\b|tokenAuth|\blogin\(|bearer\(": "logs in (JWT, axes)",
+    r"(?i)\bjwt\b|tokenAuth|\blogin\(|bearer\(|/login": "logs in (JWT, axes)",
     r"OPENIMIS_LEGACY_MODULES|openimis_host\.legacy|legacy-requirements":
         "uses openIMIS's modules",
 }
