@@ -43,6 +43,22 @@ def clean_environ() -> dict:
                     or k in HOST_VARS)}
 
 
+#: Files whose tests are the longest (minutes of pip, openIMIS's migrations, scheduler
+#: windows of seconds), started first: in collection order they came last (alphabetical),
+#: so one xdist worker ended the run on them while the other had nothing left to do.
+SLOW_FIRST = ("test_deploy.py", "test_serve_script.py", "test_module_suites.py",
+              "test_legacy_distribution.py", "test_legacy_errors.py",
+              "test_legacy_login_required.py", "test_legacy_frontend.py", "test_legacy.py",
+              "test_scheduler.py", "test_scheduler_celery.py", "test_faults.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Start the files of SLOW_FIRST first; the rest keep their order (a stable sort, the
+    same in every xdist worker, as xdist requires)."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def on_current_stack_only(exercises: str) -> pytest.MarkDecorator:
     """Mark a test file that runs on the current stack only (``pytestmark = ...``).
 
