@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from openimis_host.graphql_stack import LEGACY
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Variables a developer's shell may carry that would change what a test host does.
@@ -39,6 +41,35 @@ def clean_environ() -> dict:
             if not (k.startswith(("OPENIMIS_", "DB_", "RATELIMIT_", "CACHE_", "JWT_",
                                   "SCHEDULER_", "CELERY_"))
                     or k in HOST_VARS)}
+
+
+#: Files whose tests are the longest (minutes of pip, openIMIS's migrations, scheduler
+#: windows of seconds), started first: in collection order they came last (alphabetical),
+#: so one xdist worker ended the run on them while the other had nothing left to do.
+SLOW_FIRST = ("test_deploy.py", "test_serve_script.py", "test_module_suites.py",
+              "test_legacy_distribution.py", "test_legacy_errors.py",
+              "test_legacy_login_required.py", "test_legacy_frontend.py", "test_legacy.py",
+              "test_scheduler.py", "test_scheduler_celery.py", "test_faults.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Start the files of SLOW_FIRST first; the rest keep their order (a stable sort, the
+    same in every xdist worker, as xdist requires)."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def on_current_stack_only(exercises: str) -> pytest.MarkDecorator:
+    """Mark a test file that runs on the current stack only (``pytestmark = ...``).
+
+    For a file that exercises no GraphQL, no login (axes, JWT) and no openIMIS module, and
+    no package that differs between .venv-test and .venv-test-legacy: on the legacy stack
+    it would run the very same code a second time (scripts/test runs both). ``exercises``
+    names what the file exercises instead: the judgment, written down where it applies.
+    tests/fast/test_one_stack.py checks that such a file stays clear of the stack's parts.
+    """
+    return pytest.mark.skipif(
+        LEGACY, reason=f"the same code on both stacks ({exercises}): the current stack's run")
 
 
 def pg_available() -> bool:

@@ -66,7 +66,13 @@ TICKER_FILES = {
 
         def slow():
             _log("slow-start")
-            time.sleep(float(os.environ.get("TICKER_SLOW_SECONDS", "2.5")))
+            release = os.environ.get("TICKER_SLOW_UNTIL")
+            if release:  # held until the test creates the file: however long a busy machine needs
+                deadline = time.monotonic() + 300
+                while not os.path.exists(release) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+            else:
+                time.sleep(float(os.environ.get("TICKER_SLOW_SECONDS", "2.5")))
             _log("slow-end")
         """,
 }

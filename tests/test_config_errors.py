@@ -1,6 +1,10 @@
 """Configuration mistakes found at boot are one message naming the variable, not a traceback."""
 
 import pytest
+from conftest import on_current_stack_only
+
+pytestmark = on_current_stack_only(
+    "environment parsing at boot")
 
 
 @pytest.mark.parametrize("variables, message", [

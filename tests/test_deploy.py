@@ -19,9 +19,14 @@ from test_start import Started
 
 from openimis_host.graphql.stack import LEGACY
 
-pytestmark = pytest.mark.skipif(
-    LEGACY, reason="the fresh venvs do not depend on the stack the suite runs in: once is enough "
-                   "(the current stack's run)")
+pytestmark = [
+    pytest.mark.skipif(
+        LEGACY, reason="the fresh venvs do not depend on the stack the suite runs in: once is "
+                       "enough (the current stack's run)"),
+    # One worker builds the module's installs (two venvs, minutes of pip) and runs every test
+    # that uses them; scripts/test distributes with --dist loadgroup.
+    pytest.mark.xdist_group("deploy-installs"),
+]
 
 EXAMPLES = ["example_plugins/openimis-example-insuree", "example_plugins/openimis-example-claim"]
 DEPLOY = REPO / "deploy"

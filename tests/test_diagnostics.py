@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import pg_available, with_dists
+from conftest import on_current_stack_only, pg_available, with_dists
 from fault_support import faultprobe_dist
 from production_support import call
+
+pytestmark = on_current_stack_only(
+    "slow imports and leaked database connections at boot")
 
 
 def test_a_slow_module_import_is_logged_naming_the_module(host_env, cli):

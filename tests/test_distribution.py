@@ -4,7 +4,10 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import REPO
+from conftest import REPO, on_current_stack_only
+
+pytestmark = on_current_stack_only(
+    "the host's wheel and its data files")
 
 DATA = ("static", "templates", "scaffold")
 

@@ -7,7 +7,10 @@ package of the same name whose import fails the way a missing one does.
 from __future__ import annotations
 
 import pytest
-from conftest import with_dists
+from conftest import on_current_stack_only, with_dists
+
+pytestmark = on_current_stack_only(
+    "a configured backend's missing library, named at boot")
 
 CASES = {
     "postgres": ({"DB_NAME": "openimis", "DB_HOST": "127.0.0.1"}, ("psycopg", "psycopg2"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import build_dist, with_dists
+from conftest import build_dist, on_current_stack_only, with_dists
+
+pytestmark = on_current_stack_only(
+    "a module provider's entry points, discovery and plain views")
 
 BRIDGE = build_dist("openimis-bridge", "2.5.0", {
     "openimis_bridge/__init__.py": "",

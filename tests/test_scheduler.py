@@ -12,7 +12,7 @@ import signal
 import time
 
 import pytest
-from conftest import run_cli
+from conftest import on_current_stack_only, run_cli
 from scheduler_support import (
     RETRY,
     SLACK,
@@ -24,6 +24,9 @@ from scheduler_support import (
     ticker_env,
     wait_for,
 )
+
+pytestmark = on_current_stack_only(
+    "the embedded scheduler: APScheduler, its lock on SQLite and PostgreSQL, processes")
 
 
 @pytest.fixture
@@ -202,14 +205,18 @@ def test_tasks_run_exits_with_the_task_status(host_env, tmp_path, cli):
 
 def test_run_now_never_overlaps_a_running_instance(host_env, tmp_path, cli,
                                                                         procs):
-    # A run long enough that `tasks run` starts while it goes on, even on a busy machine.
-    env = {**ticker_env(host_env, tmp_path, tasks="slow"), "TICKER_SLOW_SECONDS": "10"}
+    # The scheduler's run goes on until the test releases it: `tasks run` starts while it goes
+    # on however long the command takes to boot (a fixed 10 s run ended first on a busy machine).
+    release = tmp_path / "release-slow"
+    env = {**ticker_env(host_env, tmp_path, tasks="slow"), "TICKER_SLOW_UNTIL": str(release)}
     migrate(env, tmp_path)
     procs("scheduler", "scheduler", env=env)
     wait_for(lambda: len(runs(env, "slow-start")) > len(runs(env, "slow-end")), 30,
              "a slow run to be going")
     busy = cli("tasks", "run", "ticker.slow", env=env)
-    assert busy.returncode == 1
+    assert len(runs(env, "slow-end")) == 0, "the scheduler's run was still going"
+    release.touch()
+    assert busy.returncode == 1, busy.output
     assert "ticker.slow: not started: it is already running (max_instances=1)" in busy.stderr
 
 

@@ -10,7 +10,7 @@ import time
 import uuid
 
 import pytest
-from conftest import _psql, clean_environ, pg_available, run_cli
+from conftest import _psql, clean_environ, on_current_stack_only, pg_available, run_cli
 from scheduler_support import (
     SLACK,
     TAKEOVER,
@@ -20,6 +20,9 @@ from scheduler_support import (
     ticker_env,
     wait_for,
 )
+
+pytestmark = on_current_stack_only(
+    "the Celery backend: Celery, kombu, RabbitMQ, Redis, PostgreSQL")
 
 BROKERS = {
     "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",

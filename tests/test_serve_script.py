@@ -17,7 +17,10 @@ import sys
 import sysconfig
 import time
 
-from conftest import REPO, clean_environ, free_port, http
+from conftest import REPO, clean_environ, free_port, http, on_current_stack_only
+
+pytestmark = on_current_stack_only(
+    "scripts/serve, which installs the default stack whatever venv runs it")
 
 IGNORED = shutil.ignore_patterns(".git", ".venv*", ".legacy-modules", ".run", "__pycache__",
                                  "*.egg-info", "build", "dist", ".env", "*.sqlite3")

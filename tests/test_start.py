@@ -10,8 +10,11 @@ import threading
 import time
 
 import pytest
-from conftest import BIN, free_port, http
+from conftest import BIN, free_port, http, on_current_stack_only
 from tcp_proxy import TcpProxy
+
+pytestmark = on_current_stack_only(
+    "the entrypoint: the database wait, the migration lock, gunicorn")
 
 
 class Started:

@@ -3,7 +3,10 @@
 import subprocess
 import sys
 
-from conftest import with_dists
+from conftest import on_current_stack_only, with_dists
+
+pytestmark = on_current_stack_only(
+    "gettext: a module's .po and .mo files and Django's translation")
 
 FRENCH = "Le module ward fonctionne."
 
