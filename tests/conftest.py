@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from openimis_host.graphql_stack import LEGACY
+from openimis_host.graphql.stack import LEGACY
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
