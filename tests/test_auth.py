@@ -91,7 +91,14 @@ def test_bad_hs256_tokens_are_refused_with_401(any_db_env, gunicorn, tmp_path):
     assert_refused(server, unsigned_token(claims()))
     assert_refused(server, jwt.encode(claims(), "another-secret-" * 4, algorithm="HS256"))
     assert_refused(server, "not-a-token")
-    assert_refused(server, "")
+    # A header that is not "<scheme> <token>" is no credential, as under django-graphql-jwt
+    # (openIMIS's insuree tests send a user's printed name): anonymous, and no CSRF exemption.
+    for header in ("Bearer ", "Bearer a b", "Bearer (1) admin [e3b0c442]"):
+        headers = {"Authorization": header}
+        assert whoami(server, headers) is None, header
+        assert drf_whoami(server, headers).json()["user"] is None, header
+        refused = call("POST", server.url + "/probe/plain-whoami", {}, headers=headers)
+        assert assert_json_error(refused, 403, graphql_shape=False)["code"] == "csrf_failed"
     no_exp = {k: v for k, v in claims().items() if k != "exp"}
     assert_refused(server, jwt.encode(no_exp, SECRET, algorithm="HS256"))
     # A well-signed token for an inactive user (pk 2) or a user that does not exist.

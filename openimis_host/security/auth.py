@@ -3,8 +3,10 @@
 ``JWT`` is django-graphql-jwt's own prefix, which openIMIS's clients send. A header
 that holds no token at all (openIMIS's frontend sends ``JWT undefined`` after a login
 that set the cookie) does not override the cookie: with a cookie present, a header
-value that is not shaped like a JWT counts as absent. A JWT-shaped header is always
-the credential, and a bad one is answered with 401.
+value that is not shaped like a JWT counts as absent. A header that is not exactly
+two words, a known scheme and a token, is no credential either (as django-graphql-jwt
+reads it): the request is the cookie's, else anonymous, and never skips the CSRF check.
+A JWT-shaped header is always the credential, and a bad one is answered with 401.
 
 - :class:`AuthenticationMiddleware` authenticates every request (GraphQL and
   plain Django views see ``request.user``). A bad Bearer token is answered with
@@ -72,10 +74,12 @@ def _bearer(request) -> str | None:
 
 
 def _header_token(request) -> str | None:
-    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() not in SCHEMES:
+    # Exactly "<scheme> <token>", as django-graphql-jwt reads it: a header of any other shape
+    # (openIMIS's tests send "Bearer (1) admin [uuid]", a user printed) is no credential.
+    words = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(words) != 2 or words[0].lower() not in SCHEMES:
         return None
-    token = token.strip()
+    token = words[1]
     if token.count(".") != 2 and request.COOKIES.get(settings.JWT_COOKIE_NAME):
         return None  # "JWT undefined", "Bearer null": no token, and the cookie is one
     return token
