@@ -100,3 +100,11 @@ def legacy_stack_downgraded(app_configs, **kwargs):
     if not installed("openimis-be-core"):
         return []
     return [Warning(d.message(), hint=d.fix(), id="openimis.W008") for d in downgrades()]
+
+
+@register(Tags.compatibility)
+def overwritten_distributions(app_configs, **kwargs):
+    """openimis.W009: a distribution's files were written over by another (report's ``fpdf``)."""
+    from .legacy.overwritten import overwritten
+
+    return [Warning(o.message(), hint=o.fix(), id="openimis.W009") for o in overwritten()]

@@ -60,6 +60,7 @@ DEPLOYMENT_IDS = {
     "openimis.W004": "openIMIS core's mutations run in the request: no broker (check --deploy)",
     "openimis.W007": "an openimis.json where openimis-be_py read it, which the host ignores",
     "openimis.W008": "a module's pins downgraded a package of openIMIS's stack",
+    "openimis.W009": "a distribution's files were written over by another (report's fpdf)",
     "openimis.E023": "CACHE_URL and CELERY_BROKER_URL name one Redis database",
 }
 

@@ -1,5 +1,6 @@
 """``openimis-host modules freeze`` and the openimis.json a moved distribution leaves behind:
-the module set as requirements, and what ``check`` says (openimis.W007, openimis.W008)."""
+the module set as requirements, and what ``check`` says (openimis.W007, openimis.W008,
+openimis.W009)."""
 
 from __future__ import annotations
 
@@ -150,3 +151,33 @@ def test_check_names_the_module_whose_pin_downgraded_django_filter_and_the_fix(c
     assert "django-filter 22.1 is installed, pinned by openimis-be-controls 1.2.0" in line
     assert "needs django-filter>=24.3" in line and "mutationLogs" in line
     assert "pip install 'django-filter>=24.3'" in result.output
+
+
+def fpdf_installed(last: str) -> Path:
+    """reportbro-fpdf (PyFPDF 1.7) and reportbro-fpdf2 pip-installed into one directory, as
+    `pip install openimis-be-report` does, the package ``fpdf`` written by ``last``."""
+    pins = {"reportbro-fpdf": "reportbro-fpdf==1.7.11", "reportbro-fpdf2": "reportbro-fpdf2==2.8.3"}
+    target = Path(os.environ.get("OPENIMIS_TEST_DISTS", "/tmp/openimis-test-dists")) / f"fpdf-{last}"
+    if not (target / ".done").exists():
+        staging = Path(f"{target}.{os.getpid()}")
+        for name in sorted(pins, key=lambda name: name == last):  # ``last`` writes over the other
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                            "--no-deps", "--upgrade", "--target", str(staging), pins[name]],
+                           check=True, capture_output=True)
+        (staging / ".done").touch()
+        try:
+            staging.rename(target)
+        except OSError:
+            pass
+    return target
+
+
+def test_check_says_when_report_s_pdf_library_was_written_over_and_how_to_write_it_again(cli, host_env):
+    intact = cli("check", env={**host_env, "PYTHONPATH": str(fpdf_installed(last="reportbro-fpdf2"))})
+    assert intact.returncode == 0 and "openimis.W009" not in intact.output, intact.output
+    result = cli("check", env={**host_env, "PYTHONPATH": str(fpdf_installed(last="reportbro-fpdf"))})
+    [line] = [line for line in result.output.splitlines() if "openimis.W009" in line]
+    assert "reportbro-fpdf2 2.8.3 is installed but its files were written over by " \
+           "reportbro-fpdf 1.7.11" in line, result.output
+    assert "PDFs fail" in line
+    assert "pip install --force-reinstall --no-deps 'reportbro-fpdf2==2.8.3'" in result.output
