@@ -108,15 +108,17 @@ class LegacyPlugin:
         without its CSRF token, its logout mutations ending tokens and sessions, its mutations
         run in the request or queued for the Celery workers, as the host decided, and a fresh
         signing key for each password change (so that the change ends the user's tokens), and
-        openIMIS's reference data made by migrate on a new database."""
+        openIMIS's reference data and the SQL objects the modules' SQL reads made by migrate on
+        a new database."""
         if self.name == "core":
-            from . import csrf, mutations, reference_data, revoke, user_keys
+            from . import csrf, mutations, reference_data, revoke, sql_objects, user_keys
 
             csrf.install()
             mutations.install()
             revoke.install()
             user_keys.install()
             reference_data.install()
+            sql_objects.install()
         if self.name == "report":
             from openIMIS.openimisapps import openimis_apps
 
