@@ -104,7 +104,7 @@ def ensure(sender=None, using="default", verbosity=1, **kwargs) -> None:
             cursor.execute(item.create(connection))
             made.append(f"{item.kind} {item.name}")
     if made and verbosity:
-        log.info("openIMIS SQL objects on database %r: %s", using, ", ".join(made))
+        log.info("openIMIS SQL objects on database %r: %s", using, "; ".join(made))
 
 
 def _probe_name(item: SqlObject, connection) -> str:
