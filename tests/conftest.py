@@ -47,6 +47,7 @@ def clean_environ() -> dict:
 #: windows of seconds), started first: in collection order they came last (alphabetical),
 #: so one xdist worker ended the run on them while the other had nothing left to do.
 SLOW_FIRST = ("test_deploy.py", "test_serve_script.py", "test_module_suites.py",
+              "test_legacy_sql_objects.py",
               "test_legacy_distribution.py", "test_legacy_errors.py",
               "test_legacy_login_required.py", "test_legacy_frontend.py", "test_legacy.py",
               "test_scheduler.py", "test_scheduler_celery.py", "test_faults.py")
