@@ -86,7 +86,7 @@ def ensure(sender=None, using="default", verbosity=1, **kwargs) -> None:
     if not getattr(settings, "LEGACY_SYNCDB", False) or connection.vendor != "postgresql":
         return
     if not apps.is_installed("location"):
-        return  # every view is built on its tblLocations; the functions serve policy alone
+        return  # every view is built on its tblLocations, and policy (the functions') needs it
     from location.models import Location
 
     if Location._meta.db_table not in connection.introspection.table_names():
