@@ -29,8 +29,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-#: Where a host's database is; the rest of the environment decides what migrate makes.
-LOCATION = ("SQLITE_PATH", "DB_NAME")
+#: Where a host's database is; the rest of the environment decides what migrate makes,
+#: but for the name of the running test, which pytest sets in every test's environment.
+NOT_IN_KEY = ("SQLITE_PATH", "DB_NAME", "PYTEST_CURRENT_TEST")
 LOCAL_SERVER = {"DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres"}
 
 _templates: dict[str, str] = {}  # key -> SQLite file or PostgreSQL database name
@@ -70,7 +71,7 @@ def _fresh(kind: str, env: dict) -> bool:
 
 def _key(env: dict, cwd, args) -> str:
     dotenv = Path(cwd) / ".env"
-    material = {"env": {k: v for k, v in env.items() if k not in LOCATION},
+    material = {"env": {k: v for k, v in env.items() if k not in NOT_IN_KEY},
                 "dotenv": dotenv.read_text() if dotenv.is_file() else None, "args": repr(args)}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
