@@ -4,7 +4,9 @@ A :class:`~openimis_host.errors.HostError` (a bad environment value, a broken
 module) is printed as its message, without a traceback, and exits with 2.
 """
 
+import atexit
 import contextlib
+import gc
 import os
 import sys
 
@@ -17,6 +19,10 @@ INSPECT_COMMANDS = {"modules"}
 def main(argv=None) -> int:
     """Run ``openimis-host ARGS`` (``argv`` as sys.argv); returns the exit status."""
     argv = list(sys.argv if argv is None else argv)
+    # At exit the interpreter's last collection walks every object the host loaded (Django,
+    # graphene, the modules): ~0.2 s of CPU for nothing, the process ends. Frozen, they are
+    # left to the process's end; atexit handlers, logging and files are flushed as before.
+    atexit.register(gc.freeze)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis_host.settings")
     if len(argv) > 1 and argv[1] in INSPECT_COMMANDS:
         # Boot in skip mode so the table can show what is broken; the command

@@ -145,6 +145,7 @@ def cli(tmp_path):
     """Run ``openimis-host ARGS`` with ``env`` in tmp_path; returns a Result."""
     def run(*args, env: dict, timeout: float = 120) -> Result:
         return run_cli(*args, env=env, cwd=tmp_path, timeout=timeout)
+    run.cwd = tmp_path  # where the commands run (migrated_db reads its .env)
     return run
 
 

@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import migrated_db
 from conftest import build_dist, run_cli, with_dists
 
 SECRET = "Zx8kTq2LmN4pR7vW9yB3cF6hJ1sD5gK0aQeUiOtYrEwXzCvBnMlPoIuYtRe" + secrets.token_hex(4)
@@ -153,15 +154,26 @@ def mode_env(mode: str, env: dict, **extra) -> dict:
 
 
 def migrate_and_create_user(env: dict, cwd, username: str = USER, password: str = PASSWORD,
-                            active: bool = True) -> None:
-    """Apply migrations and create a Django user, in one CLI process."""
+                            active: bool = True, staff: bool = False) -> None:
+    """Apply migrations and create a Django user, in one CLI process (migrate_and_create_users)."""
+    migrate_and_create_users(env, cwd, {"username": username, "password": password,
+                                        "is_active": active, "is_staff": staff})
+
+
+def migrate_and_create_users(env: dict, cwd, *users: dict) -> None:
+    """Apply migrations and create Django users (``create_user`` keyword arguments), in one
+    CLI process: or, for a fresh database, copy the one that process made earlier with the
+    same environment (migrated_db.py)."""
     code = ("from django.core.management import call_command; "
             "from django.contrib.auth import get_user_model; "
             "call_command('migrate', verbosity=0); "
-            f"get_user_model().objects.create_user({username!r}, password={password!r}, "
-            f"is_active={active!r})")
-    result = run_cli("shell", "-c", code, env=env, cwd=cwd)
-    assert result.returncode == 0, result.output
+            + "; ".join(f"get_user_model().objects.create_user(**{user!r})" for user in users))
+
+    def make(target: dict) -> None:
+        result = run_cli("shell", "-c", code, env=target, cwd=cwd)
+        assert result.returncode == 0, result.output
+
+    migrated_db.made_once(env, cwd, code, make)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import jwt
 import pytest
 from conftest import build_dist, with_dists
 from production_support import (
+    PASSWORD,
     SECRET,
     USER,
     assert_json_error,
@@ -18,7 +19,7 @@ from production_support import (
     graphql,
     hs256_token,
     login,
-    migrate_and_create_user,
+    migrate_and_create_users,
     prod,
     rsa_pair,
     tampered,
@@ -52,8 +53,8 @@ def assert_refused(server, token: str, code: str = "invalid_token") -> None:
 
 def serve(env, gunicorn, tmp_path, **extra):
     env = with_probe(prod(env, **extra))
-    migrate_and_create_user(env, tmp_path)
-    migrate_and_create_user(env, tmp_path, username="inactive", active=False)
+    migrate_and_create_users(env, tmp_path, {"username": USER, "password": PASSWORD},
+                             {"username": "inactive", "password": PASSWORD, "is_active": False})
     return gunicorn(env, workers=2)
 
 

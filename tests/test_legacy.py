@@ -18,6 +18,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import migrated_db
 import pytest
 from conftest import REPO, build_dist, with_dists
 from packaging.utils import canonicalize_name
@@ -86,6 +87,18 @@ def create_admin(cli, env):
               "custom_props={'language': 'en'})")
     result = cli("shell", "-c", script, env=env, timeout=300)
     assert result.returncode == 0, result.output
+
+
+def migrated_with_admin(cli, env) -> None:
+    """``migrate`` then create_admin, each its own process as an operator runs them: or, for a
+    fresh database, a copy of the database they made earlier with the same environment
+    (migrated_db.py; openIMIS's migrations cost a few seconds of CPU)."""
+    def make(target: dict) -> None:
+        migrated = cli("migrate", env=target, timeout=300)
+        assert migrated.returncode == 0, migrated.output
+        create_admin(cli, target)
+
+    migrated_db.made_once(env, cli.cwd, "migrate, then create_admin", make)
 
 
 def logged_in(server) -> Client:

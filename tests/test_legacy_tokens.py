@@ -23,7 +23,7 @@ from pathlib import Path
 import jwt
 import pytest
 from frontend_support import Browser
-from test_legacy import MODULES_DIR, Client, create_admin
+from test_legacy import MODULES_DIR, Client, migrated_with_admin
 
 from openimis_host.graphql.stack import LEGACY
 
@@ -53,9 +53,7 @@ def core_env(any_db_env):
 def served(core_env, cli, gunicorn, **extra):
     """Migrate, create the Admin (password admin123), and serve with one gunicorn worker."""
     env = {**core_env, **extra}
-    migrated = cli("migrate", env=env, timeout=300)
-    assert migrated.returncode == 0, migrated.output
-    create_admin(cli, env)
+    migrated_with_admin(cli, env)
     return gunicorn(env, workers=1)
 
 
@@ -250,9 +248,7 @@ def test_a_core_token_is_checked_with_one_load_of_its_user(core_env, cli):
     """The user (with the InteractiveUser that holds the key and the password) is loaded
     once, for core's key and for the ``cred`` check; the token version is the other query."""
     env = {**core_env}
-    migrated = cli("migrate", env=env, timeout=300)
-    assert migrated.returncode == 0, migrated.output
-    create_admin(cli, env)
+    migrated_with_admin(cli, env)
     result = cli("shell", "-c", ONE_LOAD, env=env, timeout=300)
     assert result.returncode == 0, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("queries:"))

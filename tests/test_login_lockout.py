@@ -28,11 +28,7 @@ AXES_KEEPS_THE_FORM = not metadata.version("django-axes").startswith("6.4.")  # 
 
 def serve(env, gunicorn, tmp_path, **extra):
     env = prod(env, AXES_FAILURE_LIMIT=str(LIMIT), AXES_COOLOFF_TIME="10", **extra)
-    migrate_and_create_user(env, tmp_path)
-    staff = run_cli("shell", "-c", "from django.contrib.auth import get_user_model; "
-                    f"get_user_model().objects.filter(username={USER!r}).update(is_staff=True)",
-                    env=env, cwd=tmp_path)
-    assert staff.returncode == 0, staff.output
+    migrate_and_create_user(env, tmp_path, staff=True)
     return gunicorn(env, workers=3)
 
 

@@ -140,7 +140,16 @@ def test_a_failing_task_is_recorded_and_the_others_go_on_without_piling_up(host_
     # The failing task: logged with its traceback, recorded as failed, every tick.
     assert "Traceback" in scheduler.output
     assert "RuntimeError: boom from the ticker" in scheduler.output
-    listed = {t["id"]: t for t in cli("tasks", "--json", env=env).json()["tasks"]}
+
+    def between_runs():
+        # boom and tick run every second: a listing may come while one of them is under way
+        # (its last run "running"; seen on a loaded machine), so list again until neither is.
+        listed = {t["id"]: t for t in cli("tasks", "--json", env=env).json()["tasks"]}
+        running = [i for i in ("ticker.boom", "ticker.tick")
+                   if listed[i]["last_run"]["outcome"] == "running"]
+        return None if running else listed
+
+    listed = wait_for(between_runs, 30, "a listing between two runs of boom and tick", [scheduler])
     assert listed["ticker.boom"]["last_run"]["outcome"] == "failed"
     assert "RuntimeError: boom from the ticker" in listed["ticker.boom"]["last_run"]["error"]
     assert listed["ticker.tick"]["last_run"]["outcome"] == "succeeded"

@@ -6,6 +6,7 @@ and a broken module stops the master before any worker starts. With
 SCHEDULER_AUTOSTART each worker also starts the embedded scheduler after the fork.
 """
 
+import gc
 import os
 
 from openimis_host.env import Environment
@@ -68,6 +69,11 @@ def pre_fork(server, worker):
     from django.db import connections
 
     connections.close_all()
+    # The preloaded app out of the garbage collector's reach (Python's advice for a server
+    # that forks, gc.freeze): a collection in a worker, and the last one when it exits,
+    # walked every object the master had loaded, copying the pages it shares with the
+    # master. That cost each worker ~0.2 s of CPU at exit alone, and the master as much.
+    gc.freeze()
 
 
 def post_fork(server, worker):
