@@ -246,10 +246,12 @@ print("queries:", len(queries), [q["sql"].split(" FROM ")[1].split()[0] for q in
 
 def test_a_core_token_is_checked_with_one_load_of_its_user(core_env, cli):
     """The user (with the InteractiveUser that holds the key and the password) is loaded
-    once, for core's key and for the ``cred`` check; the token version is the other query."""
+    once, for core's key and for the ``cred`` check; on PostgreSQL the same query reads the
+    token version, elsewhere it is a second one."""
     env = {**core_env}
     migrated_with_admin(cli, env)
     result = cli("shell", "-c", ONE_LOAD, env=env, timeout=300)
     assert result.returncode == 0, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("queries:"))
-    assert line.startswith("queries: 2 "), result.output
+    on_postgresql = "DB_NAME" in env
+    assert line.startswith("queries: 1 " if on_postgresql else "queries: 2 "), result.output

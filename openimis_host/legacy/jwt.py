@@ -23,6 +23,8 @@ from graphql_jwt.exceptions import JSONWebTokenError
 
 from ..security.tokens import InvalidToken
 
+_NOT_LOADED = object()
+
 
 class TokenRevoked(JSONWebTokenError):
     """A token whose ``cred`` claim is not the user's current one (or that has none)."""
@@ -56,11 +58,13 @@ def _verified(token: str, context=None):
     of django-graphql-jwt's settings (signature, expiry, audience, issuer, the one algorithm).
     core's function loads the user twice for that key (the user, then their InteractiveUser)
     and the ``cred`` check needed it a third time: here the user, with the InteractiveUser
-    and TechnicalUser that hold the password, is loaded once, and serves all three.
+    and TechnicalUser that hold the password, is loaded once, and serves all three; on
+    PostgreSQL that one query also reads the user's token version.
     """
     import jwt
     from core.jwt import get_jwt_key
     from django.contrib.auth import get_user_model
+    from django.db import connections
     from graphql_jwt.settings import jwt_settings
 
     from ..security import revocation
@@ -70,8 +74,12 @@ def _verified(token: str, context=None):
     user = None
     if isinstance(username, str) and username:
         # core's User reads ``password`` from its InteractiveUser (or TechnicalUser).
-        user = get_user_model()._default_manager.filter(username=username).select_related(
-            "i_user", "t_user").first()
+        users = get_user_model()._default_manager.filter(username=username).select_related(
+            "i_user", "t_user")
+        if connections[users.db].vendor == "postgresql":
+            # PostgreSQL writes core's uuid keys as str() does: the version in the same query.
+            users = users.annotate(_openimis_token_version=revocation.outer_version_subquery())
+        user = users.first()
     key = getattr(getattr(user, "i_user", None), "private_key", None) or get_jwt_key(encode=False)
     claims = jwt.decode(
         token, key, algorithms=[jwt_settings.JWT_ALGORITHM], leeway=jwt_settings.JWT_LEEWAY,
@@ -81,7 +89,10 @@ def _verified(token: str, context=None):
                  "verify_signature": jwt_settings.JWT_VERIFY})
     if claims.get("username") != username or user is None:
         return claims, None  # django-graphql-jwt refuses a payload without a user itself
-    if not revocation.matches(user, revocation.current_version(user), claims.get(revocation.CLAIM)):
+    version = getattr(user, "_openimis_token_version", _NOT_LOADED)
+    if version is _NOT_LOADED:
+        version = revocation.current_version(user)
+    if not revocation.matches(user, version, claims.get(revocation.CLAIM)):
         raise TokenRevoked()
     return claims, user
 

@@ -24,7 +24,8 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
-from django.db.models import F, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.dispatch import Signal, receiver
 
 from ..models import TokenVersion
@@ -48,6 +49,15 @@ def matches(user, version: int | None, claim) -> bool:
 def version_subquery(user_pk):
     """A subquery for the token version of the user ``user_pk``, to annotate the user query."""
     return Subquery(TokenVersion.objects.filter(user_pk=str(user_pk)).values("version")[:1])
+
+
+def outer_version_subquery():
+    """A subquery for the token version of each user of the query it annotates.
+
+    Only where the database writes the primary key as ``str(pk)`` does (PostgreSQL, for a
+    uuid or an integer key): ``user_pk`` holds that text."""
+    return Subquery(TokenVersion.objects.filter(
+        user_pk=Cast(OuterRef("pk"), output_field=CharField())).values("version")[:1])
 
 
 def current_version(user) -> int:
