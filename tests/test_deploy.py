@@ -43,6 +43,13 @@ def run(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def installs(tmp_path_factory):
     """A clone installed as documented (venv A), its freeze, and the image steps' venv B."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # the workers' basetemps share this run's own parent directory
+        built = tmp_path_factory.getbasetemp().parent / "deploy-installs.built-by"
+        if built.exists():
+            pytest.fail(f"{worker}: {built.read_text()} built these installs already: "
+                        "--dist loadgroup is not in effect (see the pin of pytest in pyproject.toml)")
+        built.write_text(worker)
     root = tmp_path_factory.mktemp("deploy")
     clone = root / "clone"
     # The working tree as a clone has it: no venvs, builds or caches.
