@@ -27,7 +27,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import handwired
+import handwired_project
 
 VERSION = "1.0.0"
 HOST_REQUIREMENT = "openimis-host>=0.1,<1"
@@ -238,7 +238,7 @@ def generate(n: int, build: Path) -> Path:
         mod = module_files(name)
         files.update(mod)
         files.update(dist_info(name, mod))
-    files.update(handwired.files(names, package))
+    files.update(handwired_project.files(names, package))
     stamp = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
     if (root / ".stamp").exists() and (root / ".stamp").read_text() == stamp:
         return root
