@@ -12,7 +12,7 @@ For each N, ``bench/build/mods-<N>/`` holds:
   directory on ``sys.path`` installs all N at once; pip-installing 200
   packages one by one would only make the benchmark slow to prepare;
 - ``handwired/``: the zero-overhead reference, a plain Django project wired by
-  hand as a developer would without the host (``handwired.py``).
+  hand as a developer would without the host (``handwired_project.py``).
 
 Both forms import the very same module packages; only the wiring differs.
 Module names are zero-padded (m001, m002, ...) so that the host's order (by
