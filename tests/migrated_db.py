@@ -29,6 +29,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from conftest import _psql
+
 #: Where a host's database is; the rest of the environment decides what migrate makes,
 #: but for the name of the running test, which pytest sets in every test's environment.
 NOT_IN_KEY = ("SQLITE_PATH", "DB_NAME", "PYTEST_CURRENT_TEST")
@@ -84,8 +86,8 @@ def _new_template(kind: str) -> dict:
             atexit.register(shutil.rmtree, _sqlite_dir, True)
         return {"SQLITE_PATH": str(_sqlite_dir / f"{uuid.uuid4().hex}.sqlite3")}
     name = f"openimis_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    _execute(f'CREATE DATABASE "{name}"')
-    atexit.register(_execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(f'CREATE DATABASE "{name}"')
+    atexit.register(_psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {"DB_NAME": name}
 
 
@@ -96,11 +98,11 @@ def _copy(kind: str, template: str, env: dict) -> None:
                 shutil.copyfile(template + suffix, env["SQLITE_PATH"] + suffix)
         return
     name = env["DB_NAME"]
-    _execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    _psql(f'DROP DATABASE "{name}" WITH (FORCE)')
     # The template's last client (the CLI process) may still be leaving the server.
     for attempt in range(50):
         try:
-            _execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            _psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             return
         except Exception as exc:  # psycopg's ObjectInUse: "being accessed by other users"
             if "other users" not in str(exc) or attempt == 49:
@@ -113,8 +115,3 @@ def _connect(dbname: str):
 
     return psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={dbname}",
                            autocommit=True)
-
-
-def _execute(sql: str) -> None:
-    with _connect("postgres") as conn:
-        conn.execute(sql)
