@@ -12,11 +12,14 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from ..host import canonical_name
 
 #: Distributions the legacy provider turns into modules.
 PREFIX = "openimis-be-"
+#: How the folder of an ``openimis-be-*`` distribution is named, as importlib.metadata
+#: normalizes it. Not the whole prefix: for a folder named ``openimis-be-core.egg-info``
+#: importlib.metadata takes the part before the first hyphen.
+_FOLDER_PREFIX = "openimis"
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,11 @@ def _installed(path: tuple) -> dict[str, Installed]:
     found: dict[str, Installed] = {}
     seen: set[str] = set()
     for dist in metadata.distributions(path=list(path)):
+        if not _may_be_openimis(dist):
+            continue
         meta = dist.metadata
         name = meta["Name"] or ""
-        canonical = canonicalize_name(name)
+        canonical = canonical_name(name)
         if not canonical.startswith(PREFIX) or canonical in seen:
             continue
         seen.add(canonical)
@@ -54,6 +59,18 @@ def _installed(path: tuple) -> dict[str, Installed]:
             found[module] = Installed(name, meta["Version"], _requires(meta.get_all("Requires-Dist")),
                                       parts(dist, module))
     return found
+
+
+def _may_be_openimis(dist: metadata.Distribution) -> bool:
+    """False only for a distribution whose folder name says it is not ``openimis-be-*``.
+
+    Reading every distribution's METADATA was most of the boot time this provider costs a
+    host with no openIMIS module; the folder's name costs nothing. importlib.metadata names
+    it ``_normalized_name`` (Python 3.10+), and reads the METADATA itself when the folder's
+    name says nothing (an egg, say).
+    """
+    folder_name = getattr(dist, "_normalized_name", None)
+    return not isinstance(folder_name, str) or folder_name.startswith(_FOLDER_PREFIX)
 
 
 def parts(dist: metadata.Distribution, module: str) -> frozenset[str]:
@@ -96,6 +113,9 @@ def top_level(dist: metadata.Distribution, canonical: str) -> str:
 
 
 def _requires(lines: list[str] | None) -> frozenset[str]:
+    # packaging is imported here, not at the top: a host without openIMIS modules never needs it.
+    from packaging.requirements import InvalidRequirement, Requirement
+
     out = set()
     for line in lines or ():
         try:
@@ -103,5 +123,5 @@ def _requires(lines: list[str] | None) -> frozenset[str]:
         except InvalidRequirement:
             continue  # pip would not have installed it; the host's own checks name such lines
         if req.marker is None or req.marker.evaluate({"extra": ""}):
-            out.add(canonicalize_name(req.name))
+            out.add(canonical_name(req.name))
     return frozenset(out)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from packaging.utils import canonicalize_name
-
 from plugins_spec import ProvidedModule
 
+from ..host import canonical_name
 from .installed import installed
 from .order import order
 from .plugin import make_plugin
@@ -31,7 +30,7 @@ def provide() -> list[ProvidedModule]:
     break a cycle are logged once, at INFO.
     """
     found = installed()
-    by_dist = {canonicalize_name(m.distribution): name for name, m in found.items()}
+    by_dist = {canonical_name(m.distribution): name for name, m in found.items()}
     requires = {name: {by_dist[r] for r in m.requires if r in by_dist} for name, m in found.items()}
     result = order(requires)
     if result.ignored:

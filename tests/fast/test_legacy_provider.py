@@ -29,3 +29,18 @@ def test_the_caller_cannot_change_what_the_next_caller_reads(tmp_path, monkeypat
     monkeypatch.syspath_prepend(str(tmp_path))
     installed().clear()
     assert "beds" in installed()
+
+
+def test_only_openimis_folders_are_read_whatever_their_spelling(tmp_path, monkeypatch):
+    # The provider reads a METADATA only where the folder's name may be openIMIS's (boot
+    # time); each spelling pip, setuptools or a hand-made egg-info uses is still found.
+    folders = {"openimis_be_beds-1.0.dist-info": "openimis-be-beds",
+               "openimis-be-wards.egg-info": "openimis-be-wards",
+               "OpenIMIS_BE_Cots-3.0.dist-info": "OpenIMIS_BE_Cots",
+               # a folder named for another distribution is not read, whatever it holds
+               "django_beds-1.0.dist-info": "openimis-be-disguised"}
+    for folder, name in folders.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert sorted(installed()) == ["beds", "cots", "wards"]

@@ -278,13 +278,22 @@ def test_requires_dist_lines_are_read_as_pip_reads_them(line, expected):
     assert _requirements(Module("m", "d", "1", "test", requires_dist=(line,))) == expected
 
 
-@pytest.mark.parametrize("spec,version,ok", [(">=0.1,<1", "0.2.0", True), (">=0.3", "0.2.0", False),
-                                             ("~=0.2", "0.2.5", True), ("==0.2.*", "0.3.0", False),
-                                             (">=0.1", "0.2.0rc1", True), ("garbage", "0.2.0", True)])
+@pytest.mark.parametrize("spec,version,ok", [
+    (">=0.1,<1", "0.2.0", True), (">=0.3", "0.2.0", False), ("~=0.2", "0.2.5", True),
+    ("==0.2.*", "0.3.0", False), (">=0.1", "0.2.0rc1", True), ("garbage", "0.2.0", True),
+    # plain release numbers, compared without packaging: as PEP 440 pads them with zeros
+    ("==1.0", "1.0.0", True), ("!=1.0", "1.0.0", False), ("<1", "1.0.0", False),
+    (">0.1", "0.1.0", False), (">0.1", "0.1.1", True), ("<=0.10", "0.9.0", True),
+    (">=0.1, <1", "0.5", True), ("> 2", "10.0", True),
+])
 def test_the_host_version_check_follows_pep_440(spec, version, ok):
     from openimis_host.discovery import _host_satisfies
 
     assert _host_satisfies(spec, version) is ok
+    from packaging.specifiers import SpecifierSet
+
+    if spec != "garbage":  # what packaging says, for every case above
+        assert SpecifierSet(spec).contains(version, prereleases=True) is ok
 
 
 def test_a_hook_implemented_twice_through_specname_is_refused(fake_dists):
@@ -303,3 +312,23 @@ def test_a_hook_implemented_twice_through_specname_is_refused(fake_dists):
     host = fake_dists.discover(policy="skip")
     assert host.problems[0].id == "openimis.E006"
     assert "it implements openimis_settings twice" in host.problems[0].what
+
+
+def test_metadata_headers_are_read_as_the_email_parser_reads_them():
+    # Discovery reads METADATA by hand (the email parser was a tenth of discovery): on every
+    # distribution installed here, the fields it uses are what Distribution.metadata says.
+    from importlib import metadata
+
+    from openimis_host.discovery import _metadata
+
+    fields = ("Name", "Version", "Summary", "Home-page")
+    dists = list(metadata.distributions())
+    assert len(dists) > 20
+    for dist in dists:
+        mine, theirs = _metadata(dist), dist.metadata
+        for field in fields:
+            expected = theirs[field]
+            assert mine[field] == (" ".join(expected.split()) if expected else expected), (
+                dist, field)
+        for field in ("Requires-Dist", "Project-URL"):
+            assert (mine.get_all(field) or []) == (theirs.get_all(field) or []), (dist, field)
