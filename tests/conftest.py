@@ -61,13 +61,15 @@ def pytest_collection_modifyitems(items):
 
 
 def on_current_stack_only(exercises: str) -> pytest.MarkDecorator:
-    """Mark a test file that runs on the current stack only (``pytestmark = ...``).
+    """Mark a test file (``pytestmark = ...``), a test function (a decorator) or a
+    parameter (``pytest.param(..., marks=...)``) that runs on the current stack only.
 
-    For a file that exercises no GraphQL, no login (axes, JWT) and no openIMIS module, and
+    For tests that exercise no GraphQL, no login (axes, JWT) and no openIMIS module, and
     no package that differs between .venv-test and .venv-test-legacy: on the legacy stack
-    it would run the very same code a second time (scripts/test runs both). ``exercises``
-    names what the file exercises instead: the judgment, written down where it applies.
-    tests/fast/test_one_stack.py checks that such a file stays clear of the stack's parts.
+    they would run the very same code a second time (scripts/test runs both). ``exercises``
+    names what they exercise instead: the judgment, written down where it applies.
+    tests/fast/test_one_stack.py checks that marked files and functions stay clear of the
+    stack's parts (stack_parts.py); a parameter is marked from its own text.
     """
     return pytest.mark.skipif(
         LEGACY, reason=f"the same code on both stacks ({exercises}): the current stack's run")

@@ -13,7 +13,8 @@ import textwrap
 from dataclasses import dataclass
 
 import pytest
-from conftest import build_dist, with_dists
+from conftest import build_dist, on_current_stack_only, with_dists
+from stack_parts import stack_parts
 
 HEADER = """\
 from datetime import timedelta
@@ -96,6 +97,14 @@ class Case:
         """How the error of ``dist`` must name every other party of a conflict."""
         return [o.module if o.module != dist.module else o.name
                 for o in self.dists if o is not dist]
+
+    def param(self, name: str):
+        """The case as a test parameter: on both stacks if its modules' code touches a part
+        of the stack (a GraphQL schema), else on the current stack only."""
+        code = "".join(d.plugin + "".join(text for _, text in d.files) for d in self.dists)
+        if stack_parts(code):
+            return name
+        return pytest.param(name, marks=on_current_stack_only("a module error outside GraphQL"))
 
 
 def one(dist: Dist, problem: str, fix: str = "") -> Case:
@@ -229,7 +238,7 @@ CASES = {
 GUNICORN_FAIL_CASES = ("import-error", "duplicate-query-field", "dependency-cycle")
 
 
-@pytest.fixture(params=sorted(CASES))
+@pytest.fixture(params=[CASES[name].param(name) for name in sorted(CASES)])
 def case(request) -> Case:
     return CASES[request.param]
 
@@ -279,7 +288,7 @@ def test_under_fail_modules_json_exits_non_zero_but_still_lists_the_broken_modul
         assert case.problem in problem_of(dist, result.stderr)
 
 
-@pytest.mark.parametrize("name", GUNICORN_FAIL_CASES)
+@pytest.mark.parametrize("name", [CASES[name].param(name) for name in GUNICORN_FAIL_CASES])
 def test_under_fail_gunicorn_exits_with_the_boot_error_naming_the_module(
         name, host_env, gunicorn):
     case = CASES[name]
@@ -336,6 +345,7 @@ def test_under_skip_gunicorn_serves_the_good_modules_and_health_names_the_broken
     assert ping.json()["module"] == "insuree"
 
 
+@on_current_stack_only("module selection")
 def test_a_name_claimed_twice_is_no_conflict_once_the_operator_leaves_it_out(host_env, cli):
     case = CASES["one-name-from-two-distributions"]
     env = env_with(case, host_env, "fail")
@@ -360,6 +370,7 @@ BAD_ENV = {
 }
 
 
+@on_current_stack_only("reading the environment")
 @pytest.mark.parametrize("variable", sorted(BAD_ENV))
 def test_a_bad_environment_value_stops_check_with_a_short_message_naming_it(
         variable, host_env, cli):
@@ -370,6 +381,7 @@ def test_a_bad_environment_value_stops_check_with_a_short_message_naming_it(
     assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
 
 
+@on_current_stack_only("reading the environment")
 @pytest.mark.parametrize("variable", sorted(BAD_ENV))
 def test_a_bad_environment_value_stops_gunicorn_with_the_message(variable, host_env, gunicorn):
     server = gunicorn({**host_env, **BAD_ENV[variable]}, workers=1, wait=False)

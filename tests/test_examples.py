@@ -1,7 +1,7 @@
 """The example modules, pip-installed, served by a real gunicorn: the bar a module must clear."""
 
 import pytest
-from conftest import run_cli
+from conftest import on_current_stack_only, run_cli
 
 
 @pytest.fixture
@@ -9,6 +9,7 @@ def served(host_env, gunicorn):
     return gunicorn({**host_env, "DJANGO_MIGRATE": "true"}, workers=2)
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_modules_json_lists_installed_modules_with_distribution_and_version(host_env, cli):
     result = cli("modules", "--json", env=host_env)
     assert result.returncode == 0, result.output
@@ -25,12 +26,14 @@ def test_modules_json_lists_installed_modules_with_distribution_and_version(host
     assert claim["middleware"] == ["openimis_claim.middleware.ClaimVersionHeader"]
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_a_module_loads_after_the_module_its_distribution_requires(host_env, cli):
     names = [m["name"] for m in cli("modules", "--json", env=host_env).json()["modules"]]
     # 'claim' sorts before 'insuree' by name, but requires openimis-example-insuree.
     assert names.index("insuree") < names.index("claim")
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_modules_table_is_readable(host_env, cli):
     result = cli("modules", env=host_env)
     assert result.returncode == 0
@@ -39,12 +42,14 @@ def test_modules_table_is_readable(host_env, cli):
     assert any(r.startswith("insuree") and "openimis-example-insuree" in r for r in rows)
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_check_passes_with_the_example_modules(host_env, cli):
     result = cli("check", env=host_env)
     assert result.returncode == 0, result.output
     assert "no issues" in result.stdout
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_module_urls_are_served_under_the_module_name(served):
     response = served.get("/insuree/ping")
     assert response.status == 200
@@ -52,10 +57,12 @@ def test_module_urls_are_served_under_the_module_name(served):
     assert served.get("/ping").status == 404
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_module_middleware_runs_after_the_host_middleware(served):
     assert served.get("/insuree/ping").headers["X-Claim-Module"] == "1.0.0"
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_exception_handler_is_chosen_by_the_mount_that_served_the_view(served):
     # The same exception, raised by the same insuree code, under each module's mount.
     own = served.post("/insuree/insurees/", {"number": "12", "name": "A"})
@@ -66,6 +73,7 @@ def test_exception_handler_is_chosen_by_the_mount_that_served_the_view(served):
     assert "12" in other.json()["claim_error"]
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_a_handler_returning_none_falls_back_to_drf_default(served):
     response = served.get("/insuree/insurees/99999999")
     assert response.status == 404
@@ -90,12 +98,14 @@ def test_graphql_types_hook_adds_unreferenced_types(served):
     assert {v["name"] for v in names["data"]["__type"]["enumValues"]} == {"OPEN", "CLOSED"}
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_setting_defaults_are_visible_and_the_environment_wins(host_env, gunicorn, served):
     assert served.get("/insuree/ping").json()["greeting"] == "hello"
     other = gunicorn({**host_env, "INSUREE_GREETING": "bonjour"}, workers=1)
     assert other.get("/insuree/ping").json()["greeting"] == "bonjour"
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_setting_defaults_reach_django_settings(host_env, cli):
     result = cli("shell", "-c", "from django.conf import settings; "
                  "print(settings.CLAIM_MAX_AMOUNT, settings.INSUREE_NUMBER_LENGTH)",
@@ -103,12 +113,14 @@ def test_setting_defaults_reach_django_settings(host_env, cli):
     assert result.stdout.split()[-2:] == ["50", "8"], result.output
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_ready_hook_runs_once_per_process(served):
     for path in ("/insuree/ready", "/claim/ready"):
         for _ in range(4):  # reach both workers
             assert served.get(path).json() == {"ready_calls": 1}
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_health_reports_every_module(served):
     response = served.get("/health")
     assert response.status == 200
@@ -119,6 +131,7 @@ def test_health_reports_every_module(served):
                                                                   "claim": "loaded"}
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_site_root_prefixes_every_endpoint_and_dispatch_still_works(host_env, gunicorn):
     server = gunicorn({**host_env, "SITE_ROOT": "api", "DJANGO_MIGRATE": "true"}, workers=1)
     assert server.get("/api/insuree/ping").status == 200
@@ -129,6 +142,7 @@ def test_site_root_prefixes_every_endpoint_and_dispatch_still_works(host_env, gu
     assert server.post("/api/claim/claims/", {"insuree": "1", "amount": 1}).status == 400
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_health_answers_503_when_the_database_is_unreachable(host_env, gunicorn, tmp_path):
     env = {**host_env, "SQLITE_PATH": str(tmp_path / "missing-dir" / "db.sqlite3")}
     response = gunicorn(env, workers=1).get("/health")
@@ -138,6 +152,7 @@ def test_health_answers_503_when_the_database_is_unreachable(host_env, gunicorn,
     assert "database unreachable" in body["problems"]
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_migrate_creates_the_module_tables(host_env, cli):
     result = cli("migrate", env=host_env)
     assert result.returncode == 0, result.output
@@ -145,6 +160,7 @@ def test_migrate_creates_the_module_tables(host_env, cli):
     assert "Applying openimis_claim.0001_initial" in result.stdout
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_gunicorn_without_the_config_serves_too(host_env, tmp_path):
     # Operators may run plain `gunicorn openimis_host.server.wsgi:application`.
     import subprocess
@@ -169,6 +185,7 @@ def test_gunicorn_without_the_config_serves_too(host_env, tmp_path):
         proc.wait(timeout=20)
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_cli_run_in_another_directory_uses_that_directory_for_sqlite(tmp_path, host_env):
     env = dict(host_env)
     env.pop("SQLITE_PATH")
@@ -192,6 +209,7 @@ def test_the_server_and_the_cli_share_the_default_database(tmp_path, host_env, g
     assert token_of(login(server))
 
 
+@on_current_stack_only("the example modules' URLs, middleware, handlers, settings and health")
 def test_reverse_and_resolve_agree_on_module_urls_under_site_root(host_env, cli):
     result = cli("shell", "-c", "from django.urls import resolve, reverse; "
                  "url = reverse('insuree:insuree', args=['42']); m = resolve(url); "

@@ -22,7 +22,7 @@ import time
 import uuid
 
 import pytest
-from conftest import free_port, pg_available, run_cli, with_dists
+from conftest import free_port, on_current_stack_only, pg_available, run_cli, with_dists
 from fault_support import THREE_USERS, USERS, WITHIN, faultprobe_dist, load_allowance
 from production_support import PASSWORD, USER, bearer, call, graphql, login, prod, token_of
 from tcp_proxy import TcpProxy
@@ -238,6 +238,7 @@ def test_frozen_database_503_comes_within_the_documented_wait_with_or_without_a_
     assert "Traceback" not in server.output
 
 
+@on_current_stack_only("database and cache faults outside GraphQL")
 def test_a_reused_connection_costs_no_round_trip_to_requests_without_the_database(
         host_env, pg_name, pg_proxy, gunicorn, tmp_path):
     # One thread, so every request below runs where the kept connection is (CONN_MAX_AGE,
@@ -258,6 +259,7 @@ def test_a_reused_connection_costs_no_round_trip_to_requests_without_the_databas
     assert wait_until_ok(server, "/faultprobe/count", within=15) < 15
 
 
+@on_current_stack_only("database and cache faults outside GraphQL")
 def test_migrate_against_a_missing_database_is_one_message(host_env, tmp_path):
     env = {**host_env, "DB_NAME": f"openimis_missing_{uuid.uuid4().hex[:8]}", "DB_HOST": "127.0.0.1",
            "DB_PORT": "5432", "DB_USER": "postgres"}
@@ -333,6 +335,7 @@ def test_cache_on_a_closed_port_fails_fast_and_readiness_says_so(host_env, gunic
 # --- slow clients ----------------------------------------------------------------------------
 
 
+@on_current_stack_only("database and cache faults outside GraphQL")
 def test_sixty_slow_clients_do_not_stop_the_others(host_env, gunicorn):
     env = prod(with_dists(host_env, faultprobe_dist()), GUNICORN_HEADER_TIMEOUT="4")
     server = gunicorn(env)  # the shipped worker count

@@ -8,7 +8,7 @@ the login lock-out (``AXES_*``) and static files (``WHITENOISE_*``) included.
 
 from __future__ import annotations
 
-from conftest import build_dist, with_dists
+from conftest import build_dist, on_current_stack_only, with_dists
 from production_support import call, login, migrate_and_create_user, prod, token_of
 
 THIEF = build_dist("openimis-thief", "6.6.6", {
@@ -108,6 +108,7 @@ def test_a_module_defaulting_host_security_settings_is_refused_by_name(host_env,
     assert "[openimis.E019]" in result.stderr
 
 
+@on_current_stack_only("module setting defaults")
 def test_under_skip_no_weakened_setting_takes_effect(host_env, cli):
     env = {**with_dists(host_env, WEAKENER), "OPENIMIS_MODULE_ERRORS": "skip"}
     script = ("from django.conf import settings as s; print(s.PASSWORD_HASHERS[0], "

@@ -10,7 +10,7 @@ import sys
 import textwrap
 import time
 
-from conftest import build_dist, with_dists
+from conftest import build_dist, on_current_stack_only, with_dists
 
 HEADER = "from plugins_spec import hookimpl\n"
 
@@ -29,6 +29,7 @@ def fields(*names: str) -> str:
             f"    class Query(graphene.ObjectType):\n{body}\n    return Query\n")
 
 
+@on_current_stack_only("discovery's errors and warnings")
 def test_an_unmarked_function_named_like_a_hook_is_a_warning_with_the_near_hook(host_env, cli):
     site = module("lookalike", "lookalike", """\
         from datetime import timedelta
@@ -67,6 +68,7 @@ def test_a_misspelled_hook_with_hookimpl_names_the_close_hook(host_env, cli):
             "openimis_graphql_query") in result.stderr
 
 
+@on_current_stack_only("discovery's errors and warnings")
 def test_a_plugin_whose_import_raises_names_the_file_and_line(host_env, cli):
     site = module("raises-on-import", "raisesonimport", """\
         import os
@@ -89,6 +91,7 @@ def test_a_syntax_error_in_the_plugin_names_its_line(host_env, cli):
     assert f"(at {site / 'bad_syntax' / 'plugin.py'}, line 2)" in result.stderr, result.stderr
 
 
+@on_current_stack_only("discovery's errors and warnings")
 def test_a_fixed_entry_point_needs_a_reinstall_and_the_error_says_so(host_env, cli, tmp_path):
     project = tmp_path / "openimis-typo"
     (project / "openimis_typo").mkdir(parents=True)

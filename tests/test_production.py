@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import on_current_stack_only
 from production_support import (
     HTTPS,
     INTERNAL,
@@ -45,6 +46,7 @@ def one_line_refusal(result, *words):
 
 # --- refusing to start ---------------------------------------------------------------
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 @pytest.mark.parametrize("key, problem", [
     (None, "is not set"),
     ("x" * 49, "too short"),
@@ -69,6 +71,7 @@ def test_gunicorn_refuses_to_start_in_prod_without_secret_key(host_env, gunicorn
     assert "Traceback" not in server.output
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 @pytest.mark.parametrize("hosts", [None, "*", "imis.example.org,*"])
 def test_prod_refuses_to_start_without_explicit_allowed_hosts(host_env, cli, hosts):
     env = {**host_env, "MODE": "PROD", "SECRET_KEY": SECRET}
@@ -77,6 +80,7 @@ def test_prod_refuses_to_start_without_explicit_allowed_hosts(host_env, cli, hos
     one_line_refusal(cli("check", env=env), "ALLOWED_HOSTS", "MODE=PROD")
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 def test_allowed_host_is_honoured(host_env, gunicorn):
     server = gunicorn({**prod(host_env), "ALLOWED_HOSTS": "", "ALLOWED_HOST": "imis.example.org"},
                       workers=1)
@@ -142,6 +146,7 @@ def test_cookies_set_over_plain_http_are_not_marked_secure_and_that_is_logged_on
     assert "FORWARDED_ALLOW_IPS" in warnings[0] and "TRUST_X_FORWARDED_PROTO" in warnings[0]
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 def test_behind_a_tls_proxy_redirect_off_and_x_forwarded_proto_trusted(host_env, gunicorn):
     # gunicorn itself trusts X-Forwarded-Proto only from FORWARDED_ALLOW_IPS; here it
     # does not, so what is seen is Django's TRUST_X_FORWARDED_PROTO alone.
@@ -156,6 +161,7 @@ def test_behind_a_tls_proxy_redirect_off_and_x_forwarded_proto_trusted(host_env,
     assert proxied.header("Strict-Transport-Security") == "max-age=63072000; includeSubDomains"
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 def test_x_forwarded_proto_is_not_trusted_by_default(host_env, gunicorn):
     env = {**prod(host_env), "SECURE_SSL_REDIRECT": "", "FORWARDED_ALLOW_IPS": "10.255.255.1"}
     server = gunicorn(env, workers=1)
@@ -164,6 +170,7 @@ def test_x_forwarded_proto_is_not_trusted_by_default(host_env, gunicorn):
 
 # --- check --deploy --------------------------------------------------------------------
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 @pytest.mark.parametrize("extra", [
     {},
     {"SECURE_SSL_REDIRECT": "false", "TRUST_X_FORWARDED_PROTO": "true"},
@@ -174,6 +181,7 @@ def test_check_deploy_passes_on_a_correct_prod_configuration(host_env, cli, extr
     assert "no issues" in result.stdout
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 @pytest.mark.parametrize("extra, problem", [
     ({"MODE": "DEV"}, "openimis.W002"),
     ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),
@@ -203,6 +211,7 @@ JWT_KEYS_DIR={keys}
 """
 
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 def test_an_example_env_file_in_the_working_directory_passes_check_deploy(host_env, cli,
                                                                           tmp_path):
     keys = tmp_path / "keys"
@@ -239,6 +248,7 @@ def test_dev_mode_has_debug_graphiql_console_email_and_no_prod_headers(host_env,
 
 # --- databases ----------------------------------------------------------------------------
 
+@on_current_stack_only("PROD's settings, hosts and proxy headers")
 def test_db_variables_and_db_options_reach_postgresql(any_db_env, cli):
     env = {**any_db_env, "DB_OPTIONS": json.dumps({"application_name": "openimis-options-test"})}
     if "DB_NAME" in env:

@@ -9,6 +9,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import on_current_stack_only
 from production_support import assert_json_error, call, graphql, mode_env, with_probe
 
 REDIS = {"CACHE_BACKEND": "redis", "CACHE_URL": "redis://127.0.0.1:6379/0"}
@@ -91,6 +92,7 @@ def test_an_unreachable_cache_is_skipped_or_refused_as_configured(host_env, guni
     assert "Traceback" not in server.output
 
 
+@on_current_stack_only("reading the environment")
 @pytest.mark.parametrize("variable, value", [
     ("RATELIMIT_RATE", "150 per minute"),
     ("RATELIMIT_KEY", "address"),
