@@ -9,6 +9,7 @@ per module first, so the message can name who clashes with whom.
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import graphene
 from graphene.utils.str_converters import to_camel_case
@@ -134,7 +135,7 @@ class _Holder:
     """Lets a plain list of types be walked like the fields of a root type."""
 
     def __init__(self, types):
-        self._meta = type("meta", (), {"types": types, "name": None})
+        self._meta = SimpleNamespace(types=types, name=None)  # not a class per module: boot time
 
 
 def _clash(module, results, named, field_owner, type_owner):

@@ -388,7 +388,9 @@ def _register(host: Host, module: Module) -> None:
         host.fail(module, "openimis.E006", f"its hooks do not match the contract: {exc}",
                   "compare the hook signatures with plugins_spec.hookspecs (hooks take no arguments)")
         return
-    for name in HOOK_NAMES:
+    # One look at the plugin's names (not a getattr per hook name, mostly missing).
+    hook_like = [n for n in dir(module.plugin) if n.startswith(hints.HOOK_PREFIX)]
+    for name in (n for n in hook_like if n in HOOK_NAMES):
         # A function named like a hook but not marked would never be called.
         if (callable(getattr(module.plugin, name, None))
                 and host.pm.parse_hookimpl_opts(module.plugin, name) is None):
