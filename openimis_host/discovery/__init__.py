@@ -12,7 +12,6 @@ import functools
 import importlib
 import logging
 import os
-import re
 from importlib import metadata
 
 from pluggy import PluginValidationError
@@ -22,8 +21,8 @@ import plugins_spec
 from .. import __version__, builtin
 from ..errors import ConfigError
 from ..faults.slow import warn_if_slow
-from ..host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, canonical_name, set_host
-from . import hints, ordering
+from ..host import DISABLED, HOOK_NAMES, LOADED, POLICIES, Host, Module, set_host
+from . import distributions, hints, ordering
 
 log = logging.getLogger("openimis_host")
 
@@ -119,7 +118,7 @@ def _from_entry_points(eps) -> list[Module]:
     modules: dict[tuple, Module] = {}
     for ep in eps:
         dist = ep.dist
-        meta = _metadata(dist) if dist else None
+        meta = distributions.read_headers(dist) if dist else None
         module = Module(
             name=ep.name,
             distribution=meta["Name"] if meta else None,
@@ -128,66 +127,18 @@ def _from_entry_points(eps) -> list[Module]:
             ep=ep,
             requires_dist=tuple(meta.get_all("Requires-Dist") or ()) if meta else (),
             summary=meta["Summary"] if meta else None,
-            home_page=_home_page(meta) if meta else None,
+            home_page=distributions.home_page(meta) if meta else None,
         )
         # The same distribution seen twice on sys.path counts once.
         modules.setdefault((ep.name, module.distribution), module)
     return list(modules.values())
 
 
-class _Headers:
-    """The header fields of a METADATA file: ``headers["Name"]``, ``headers.get_all("Requires-Dist")``.
-
-    ``Distribution.metadata`` runs the email parser over the whole file, a tenth of
-    discovery with 200 modules, and parses it again on every access. The fields the
-    host reads are the header lines above the first empty line (the core metadata
-    format): ``Name: value``, folded onto lines that start with whitespace.
-    """
-
-    def __init__(self, text: str):
-        self._fields: dict[str, list[str]] = {}
-        values: list[str] | None = None
-        for line in text.splitlines():
-            if not line:
-                break  # the description follows (a line of spaces is still a folded value)
-            if line[0] in " \t":
-                if values is not None and line.strip():
-                    values[-1] += " " + line.strip()
-                continue
-            name, colon, value = line.partition(":")
-            if colon:
-                values = self._fields.setdefault(name.strip().lower(), [])
-                values.append(value.strip())
-
-    def __getitem__(self, name: str) -> str | None:
-        values = self._fields.get(name.lower())
-        return values[0] if values else None
-
-    def get_all(self, name: str) -> list[str] | None:
-        return self._fields.get(name.lower())
-
-
-def _metadata(dist: metadata.Distribution):
-    """The distribution's METADATA (PKG-INFO for an egg) headers, read once."""
-    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO")
-    return _Headers(text) if text else dist.metadata
-
-
-def _home_page(meta) -> str | None:
-    if meta["Home-page"]:
-        return meta["Home-page"]
-    for line in meta.get_all("Project-URL") or ():
-        label, _, url = line.partition(",")
-        if label.strip().lower() in ("homepage", "home", "source", "repository"):
-            return url.strip()
-    return None
-
-
 def _from_providers(host: Host, eps) -> list[Module]:
     """The modules each ``openimis.module_providers`` callable supplies."""
     modules = []
     for ep in eps:
-        meta = _metadata(ep.dist) if ep.dist else None
+        meta = distributions.read_headers(ep.dist) if ep.dist else None
         # A failed provider is shown as a failed module named after itself.
         provider = Module(name=ep.name, distribution=meta["Name"] if meta else None,
                           version=meta["Version"] if meta else None,
@@ -255,94 +206,20 @@ def _check_names(host: Host) -> None:
                       "rename the entry point in [project.entry-points.\"openimis.modules\"]")
 
 
-#: The distribution name at the start of a Requires-Dist line (PEP 508).
-_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
-                          r"((?:\(?\s*(?:~=|===?|!=|<=?|>=?)|@).*)?")
-
-
-def _requirements(module: Module) -> list[tuple[str, str]]:
-    """(canonical name, version specifier) of each Requires-Dist line that applies (no extra).
-
-    Parsed by hand rather than with packaging.requirements, whose import is a
-    tenth of a small host's boot; packaging is imported only for what needs it
-    (a marker, the openimis-host specifier).
-    """
-    reqs = []
-    for line in module.requires_dist:
-        text, _, marker = line.partition(";")
-        found = _REQUIREMENT.fullmatch(text.strip())
-        problem = None if found else "not a requirement"
-        if found and marker.strip():
-            from packaging.markers import InvalidMarker, Marker
-
-            try:
-                if not Marker(marker).evaluate({"extra": ""}):
-                    continue  # an optional dependency, not installed with the module
-            except InvalidMarker as exc:
-                problem = str(exc)
-        if problem:
-            # pip would not have installed it; a hand-made one gets a word, not a failure.
-            log.warning("module '%s' (%s): ignoring the Requires-Dist line %r: %s",
-                        module.name, module.distribution, line, problem)
-            continue
-        specifier = (found.group(2) or "").strip()
-        reqs.append((canonical_name(found.group(1)), "" if specifier.startswith("@")
-                     else specifier.strip("()").strip()))
-    return reqs
-
-
 def _check_compatibility(host: Host, module: Module, host_version: str) -> None:
-    reqs = _requirements(module)
+    reqs = distributions.requirements(module)
     if reqs:
         module.requires = frozenset(name for name, _ in reqs)
     for name, specifier in reqs:
         if name != HOST_DISTRIBUTION or not specifier:
             continue
-        if not _host_satisfies(specifier, host_version):
+        if not distributions.host_satisfies(specifier, host_version):
             host.fail(
                 module, "openimis.E002",
                 f"requires openimis-host{specifier}, but this host is {host_version}",
                 f"install a release of {module.distribution} made for openimis-host "
                 f"{host_version}, or pip install 'openimis-host{specifier}'",
             )
-
-
-#: A specifier clause that compares plain release numbers: ``>=0.1``, ``<1``, ``==1.2.0``.
-_PLAIN_CLAUSE = re.compile(r"\s*(>=|<=|==|!=|<|>)\s*(\d+(?:\.\d+)*)\s*")
-_PLAIN_RELEASE = re.compile(r"\d+(?:\.\d+)*")
-_COMPARE = {">=": tuple.__ge__, "<=": tuple.__le__, "==": tuple.__eq__, "!=": tuple.__ne__,
-            "<": tuple.__lt__, ">": tuple.__gt__}
-
-
-@functools.lru_cache(maxsize=64)  # every module of a release asks the same question
-def _host_satisfies(specifier: str, host_version: str) -> bool:
-    """Whether ``host_version`` meets ``specifier`` (PEP 440, pre-releases allowed).
-
-    Plain release numbers on both sides (``>=0.1,<1`` against ``0.1.0``), which is what
-    modules write, are compared here: importing packaging.specifiers was 13 ms of every
-    boot. Anything else (``~=``, ``==0.2.*``, a pre-release) is packaging's to decide.
-    """
-    clauses = [_PLAIN_CLAUSE.fullmatch(clause) for clause in specifier.split(",")]
-    if _PLAIN_RELEASE.fullmatch(host_version) and all(clauses):
-        have = _release(host_version)
-        return all(_COMPARE[c.group(1)](*_padded(have, _release(c.group(2)))) for c in clauses)
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        return SpecifierSet(specifier).contains(host_version, prereleases=True)
-    except InvalidSpecifier:
-        log.warning("ignoring the requirement openimis-host%s: not a version specifier", specifier)
-        return True
-
-
-def _release(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def _padded(a: tuple, b: tuple) -> tuple[tuple, tuple]:
-    """PEP 440 compares releases as if padded with zeros: 1.0 == 1.0.0."""
-    width = max(len(a), len(b))
-    return a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
 
 
 def _register(host: Host, module: Module) -> None:

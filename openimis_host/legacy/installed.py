@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from ..discovery.distributions import read_headers
 from ..host import canonical_name
 
 #: Distributions the legacy provider turns into modules.
@@ -48,7 +49,7 @@ def _installed(path: tuple) -> dict[str, Installed]:
     for dist in metadata.distributions(path=list(path)):
         if not _may_be_openimis(dist):
             continue
-        meta = dist.metadata
+        meta = read_headers(dist)
         name = meta["Name"] or ""
         canonical = canonical_name(name)
         if not canonical.startswith(PREFIX) or canonical in seen:

@@ -272,10 +272,10 @@ def test_under_fail_nothing_is_logged_as_left_out(fake_dists, caplog):
     ("x; this is not a marker", []),
 ])
 def test_requires_dist_lines_are_read_as_pip_reads_them(line, expected):
-    from openimis_host.discovery import _requirements
+    from openimis_host.discovery.distributions import requirements
     from openimis_host.host import Module
 
-    assert _requirements(Module("m", "d", "1", "test", requires_dist=(line,))) == expected
+    assert requirements(Module("m", "d", "1", "test", requires_dist=(line,))) == expected
 
 
 @pytest.mark.parametrize("spec,version,ok", [
@@ -287,9 +287,9 @@ def test_requires_dist_lines_are_read_as_pip_reads_them(line, expected):
     (">=0.1, <1", "0.5", True), ("> 2", "10.0", True),
 ])
 def test_the_host_version_check_follows_pep_440(spec, version, ok):
-    from openimis_host.discovery import _host_satisfies
+    from openimis_host.discovery.distributions import host_satisfies
 
-    assert _host_satisfies(spec, version) is ok
+    assert host_satisfies(spec, version) is ok
     from packaging.specifiers import SpecifierSet
 
     if spec != "garbage":  # what packaging says, for every case above
@@ -319,13 +319,13 @@ def test_metadata_headers_are_read_as_the_email_parser_reads_them():
     # distribution installed here, the fields it uses are what Distribution.metadata says.
     from importlib import metadata
 
-    from openimis_host.discovery import _metadata
+    from openimis_host.discovery.distributions import read_headers
 
     fields = ("Name", "Version", "Summary", "Home-page")
     dists = list(metadata.distributions())
     assert len(dists) > 20
     for dist in dists:
-        mine, theirs = _metadata(dist), dist.metadata
+        mine, theirs = read_headers(dist), dist.metadata
         for field in fields:
             expected = theirs[field]
             assert mine[field] == (" ".join(expected.split()) if expected else expected), (
